@@ -1,0 +1,130 @@
+/// A compressed-sparse-row matrix of ratings: for each row, its column indices (ascending), the rating
+/// value and the timestamp of each entry.
+///
+/// Used both ways: users × items (CSR) and, transposed, items × users (the CSC view).
+public struct CSRMatrix: Sendable, Equatable {
+    public let rows: Int
+    public let columns: Int
+    /// `rows + 1` offsets into the entry arrays; row `r` is `rowStart[r]..<rowStart[r+1]`.
+    public var rowStart: [Int]
+    /// Column index of each entry, ascending within a row.
+    public var columnIndex: [Int32]
+    /// Rating value of each entry.
+    public var values: [Float]
+    /// Unix timestamp (seconds) of each entry.
+    public var timestamps: [Int64]
+
+    /// Number of stored entries.
+    public var nonZeroCount: Int { columnIndex.count }
+
+    /// Entries of row `r` as a range into the entry arrays.
+    @inlinable
+    public func range(ofRow r: Int) -> Range<Int> { rowStart[r]..<rowStart[r + 1] }
+
+    /// Column indices of row `r`.
+    @inlinable
+    public func columns(ofRow r: Int) -> ArraySlice<Int32> { columnIndex[range(ofRow: r)] }
+
+    /// Number of entries in row `r`.
+    @inlinable
+    public func count(ofRow r: Int) -> Int { rowStart[r + 1] - rowStart[r] }
+
+    public init(rows: Int, columns: Int, rowStart: [Int], columnIndex: [Int32], values: [Float], timestamps: [Int64]) {
+        precondition(rowStart.count == rows + 1 && columnIndex.count == values.count && values.count == timestamps.count)
+        self.rows = rows
+        self.columns = columns
+        self.rowStart = rowStart
+        self.columnIndex = columnIndex
+        self.values = values
+        self.timestamps = timestamps
+    }
+
+    /// Builds a matrix from coordinate triplets (any order). Repeated (row, column) pairs must have been
+    /// resolved by the caller.
+    public init(rows: Int, columns: Int, rowIndex: [Int32], columnIndex: [Int32], values: [Float], timestamps: [Int64]) {
+        let n = rowIndex.count
+        var start = [Int](repeating: 0, count: rows + 1)
+        for r in rowIndex { start[Int(r) + 1] += 1 }
+        for r in 0..<rows { start[r + 1] += start[r] }
+        var cursor = Array(start.dropLast())
+        var cols = [Int32](repeating: 0, count: n)
+        var vals = [Float](repeating: 0, count: n)
+        var times = [Int64](repeating: 0, count: n)
+        for e in 0..<n {
+            let r = Int(rowIndex[e])
+            let p = cursor[r]
+            cursor[r] = p + 1
+            cols[p] = columnIndex[e]
+            vals[p] = values[e]
+            times[p] = timestamps[e]
+        }
+        var m = CSRMatrix(rows: rows, columns: columns, rowStart: start, columnIndex: cols, values: vals, timestamps: times)
+        m.sortRows()
+        self = m
+    }
+
+    /// Sorts each row's entries by column index.
+    public mutating func sortRows() {
+        for r in 0..<rows {
+            let range = self.range(ofRow: r)
+            if range.count < 2 { continue }
+            var sorted = true
+            for p in range.lowerBound..<(range.upperBound - 1) where columnIndex[p] > columnIndex[p + 1] { sorted = false; break }
+            if sorted { continue }
+            let order = range.sorted { columnIndex[$0] < columnIndex[$1] }
+            let c = order.map { columnIndex[$0] }, v = order.map { values[$0] }, t = order.map { timestamps[$0] }
+            for (j, p) in range.enumerated() { columnIndex[p] = c[j]; values[p] = v[j]; timestamps[p] = t[j] }
+        }
+    }
+
+    /// The transpose (items × users from users × items), rows sorted.
+    public func transposed() -> CSRMatrix {
+        var start = [Int](repeating: 0, count: columns + 1)
+        for c in columnIndex { start[Int(c) + 1] += 1 }
+        for c in 0..<columns { start[c + 1] += start[c] }
+        var cursor = Array(start.dropLast())
+        let n = nonZeroCount
+        var cols = [Int32](repeating: 0, count: n)
+        var vals = [Float](repeating: 0, count: n)
+        var times = [Int64](repeating: 0, count: n)
+        for r in 0..<rows {
+            for p in range(ofRow: r) {
+                let c = Int(columnIndex[p])
+                let q = cursor[c]
+                cursor[c] = q + 1
+                cols[q] = Int32(r)
+                vals[q] = values[p]
+                times[q] = timestamps[p]
+            }
+        }
+        // Rows are visited in order, so each transposed row is already sorted.
+        return CSRMatrix(rows: columns, columns: rows, rowStart: start, columnIndex: cols, values: vals, timestamps: times)
+    }
+
+    /// The entries for which `keep(value)` holds, same shape.
+    public func filtered(_ keep: (Float) -> Bool) -> CSRMatrix {
+        var start = [Int](repeating: 0, count: rows + 1)
+        var cols: [Int32] = [], vals: [Float] = [], times: [Int64] = []
+        cols.reserveCapacity(nonZeroCount); vals.reserveCapacity(nonZeroCount); times.reserveCapacity(nonZeroCount)
+        for r in 0..<rows {
+            for p in range(ofRow: r) where keep(values[p]) {
+                cols.append(columnIndex[p]); vals.append(values[p]); times.append(timestamps[p])
+            }
+            start[r + 1] = cols.count
+        }
+        return CSRMatrix(rows: rows, columns: columns, rowStart: start, columnIndex: cols, values: vals, timestamps: times)
+    }
+
+    /// Checks the structural invariants (tests call this).
+    public func _checkInvariants() {
+        precondition(rowStart.count == rows + 1 && rowStart.first == 0 && rowStart.last == nonZeroCount)
+        for r in 0..<rows {
+            precondition(rowStart[r] <= rowStart[r + 1])
+            var previous: Int32 = -1
+            for p in range(ofRow: r) {
+                precondition(columnIndex[p] > previous && Int(columnIndex[p]) < columns, "row \(r) not strictly ascending")
+                previous = columnIndex[p]
+            }
+        }
+    }
+}

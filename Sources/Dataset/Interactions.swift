@@ -1,0 +1,46 @@
+/// Ratings read as implicit feedback: dense id maps both ways, the user × item matrix (CSR) and its
+/// item × user transpose (CSC), each keeping the rating value and timestamp.
+///
+/// A rating ≥ `threshold` is a positive. Every rated item counts as *seen*: models never recommend it
+/// back.
+public struct Interactions: Sendable, Equatable {
+    public let users: IdMap
+    public let items: IdMap
+    /// users × items, every rating.
+    public let byUser: CSRMatrix
+    /// items × users, every rating (the transpose of `byUser`).
+    public let byItem: CSRMatrix
+    /// Ratings at or above this value are positives.
+    public let threshold: Float
+
+    public var userCount: Int { users.count }
+    public var itemCount: Int { items.count }
+    public var ratingCount: Int { byUser.nonZeroCount }
+
+    public init(users: IdMap, items: IdMap, byUser: CSRMatrix, byItem: CSRMatrix? = nil, threshold: Float) {
+        precondition(byUser.rows == users.count && byUser.columns == items.count)
+        self.users = users
+        self.items = items
+        self.byUser = byUser
+        self.byItem = byItem ?? byUser.transposed()
+        self.threshold = threshold
+    }
+
+    /// The positives only (rating ≥ threshold), users × items; values keep the rating.
+    public func positives() -> CSRMatrix {
+        let t = threshold
+        return byUser.filtered { $0 >= t }
+    }
+
+    /// Number of positives.
+    public var positiveCount: Int {
+        var n = 0
+        for v in byUser.values where v >= threshold { n += 1 }
+        return n
+    }
+
+    /// The same users and items with a different set of ratings (e.g. a train or test part).
+    public func replacingRatings(_ byUser: CSRMatrix) -> Interactions {
+        Interactions(users: users, items: items, byUser: byUser, threshold: threshold)
+    }
+}

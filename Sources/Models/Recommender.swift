@@ -1,0 +1,47 @@
+import Dataset
+import LinearAlgebra
+
+/// One recommended item: its dense index and its score (higher is better).
+public struct ScoredItem: Sendable, Equatable {
+    public let item: Int
+    public let score: Float
+    public init(item: Int, score: Float) { self.item = item; self.score = score }
+}
+
+/// What every model offers: a score for every item, for a user of the training data.
+///
+/// Users and items are dense indices of the `Interactions` the model was trained on. The contract test
+/// suite (`ModelsTests`) checks every conforming model against it.
+public protocol Recommender: Sendable {
+    /// The model's name as used on the command line (`popularity`, `als`, `gmf`, …).
+    var name: String { get }
+    /// Number of items scored.
+    var itemCount: Int { get }
+    /// Number of users known to the model.
+    var userCount: Int { get }
+    /// Writes the score of every item for dense user `user` into `scores` (`itemCount` floats).
+    func scores(forUser user: Int, into scores: UnsafeMutableBufferPointer<Float>)
+}
+
+extension Recommender {
+    /// The `k` best items for `user`, never one of `seen` (sorted dense item indices or any order).
+    /// - Complexity: O(items · log k) after scoring.
+    public func recommend(user: Int, k: Int, excluding seen: ArraySlice<Int32>) -> [ScoredItem] {
+        var buffer = [Float](repeating: 0, count: itemCount)
+        return buffer.withUnsafeMutableBufferPointer { scores in
+            self.scores(forUser: user, into: scores)
+            return Self.topK(scores, k: k, excluding: seen)
+        }
+    }
+
+    /// Top-`k` of a score vector, skipping `seen` items (they are set to -inf in `scores`).
+    public static func topK(_ scores: UnsafeMutableBufferPointer<Float>, k: Int, excluding seen: ArraySlice<Int32>) -> [ScoredItem] {
+        for s in seen { scores[Int(s)] = -.infinity }
+        var top = TopK(k: k)
+        for i in 0..<scores.count {
+            let s = scores[i]
+            if s > top.threshold || (s == top.threshold && s != -.infinity) { top.push(Int32(i), s) }
+        }
+        return top.sorted().filter { $0.score != -.infinity }.map { ScoredItem(item: Int($0.index), score: $0.score) }
+    }
+}

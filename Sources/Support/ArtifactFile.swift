@@ -1,0 +1,344 @@
+import Foundation
+
+/// Errors raised when reading or writing Marquee artefact files.
+public enum ArtifactError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case notAnArtifact(path: String)
+    case unsupportedVersion(path: String, found: UInt32, supported: UInt32)
+    case wrongKind(path: String, expected: String, found: String)
+    case truncated(path: String, expectedBytes: Int, actualBytes: Int)
+    case corrupted(path: String, section: String)
+    case missingSection(path: String, name: String)
+    case wrongElementType(path: String, section: String, expected: String, found: String)
+    case badMetadata(path: String, reason: String)
+    case writeFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason): return "\(path): cannot open (\(reason))"
+        case let .notAnArtifact(path): return "\(path): not a Marquee artefact file (bad magic number)"
+        case let .unsupportedVersion(path, found, supported):
+            return "\(path): format version \(found) is not supported (this build reads version \(supported)); rebuild the file"
+        case let .wrongKind(path, expected, found): return "\(path): holds a '\(found)', expected a '\(expected)'"
+        case let .truncated(path, expected, actual):
+            return "\(path): truncated: header promises \(expected) bytes, file has \(actual)"
+        case let .corrupted(path, section): return "\(path): checksum mismatch in section '\(section)' (file altered or damaged)"
+        case let .missingSection(path, name): return "\(path): section '\(name)' is missing"
+        case let .wrongElementType(path, section, expected, found):
+            return "\(path): section '\(section)' holds \(found), expected \(expected)"
+        case let .badMetadata(path, reason): return "\(path): metadata unreadable (\(reason))"
+        case let .writeFailed(path, reason): return "\(path): write failed (\(reason))"
+        }
+    }
+}
+
+/// The element types a section may hold.
+public enum ElementType: UInt32, Sendable, CustomStringConvertible {
+    case uint8 = 1, int32 = 2, int64 = 3, float32 = 4, float64 = 5, uint32 = 6, uint64 = 7
+
+    public var size: Int {
+        switch self {
+        case .uint8: return 1
+        case .int32, .float32, .uint32: return 4
+        case .int64, .float64, .uint64: return 8
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .uint8: return "UInt8"
+        case .int32: return "Int32"
+        case .int64: return "Int64"
+        case .float32: return "Float"
+        case .float64: return "Double"
+        case .uint32: return "UInt32"
+        case .uint64: return "UInt64"
+        }
+    }
+}
+
+/// A plain value type that can be stored in an artefact section.
+public protocol ArtifactElement: BitwiseCopyable { static var elementType: ElementType { get } }
+extension UInt8: ArtifactElement { public static var elementType: ElementType { .uint8 } }
+extension Int32: ArtifactElement { public static var elementType: ElementType { .int32 } }
+extension Int64: ArtifactElement { public static var elementType: ElementType { .int64 } }
+extension Int: ArtifactElement { public static var elementType: ElementType { .int64 } }
+extension Float: ArtifactElement { public static var elementType: ElementType { .float32 } }
+extension Double: ArtifactElement { public static var elementType: ElementType { .float64 } }
+extension UInt32: ArtifactElement { public static var elementType: ElementType { .uint32 } }
+extension UInt64: ArtifactElement { public static var elementType: ElementType { .uint64 } }
+
+/// The layout shared by every file Marquee writes (dataset caches, models, embedding stores, indexes).
+///
+/// ```
+/// 0    header (64 bytes): magic "MARQUEE\u{1A}", format version, kind (16 bytes), kind version,
+///      section count, table checksum, total file length
+/// 64   section table: 64 bytes per section: name (32 bytes), element type, element size,
+///      offset, byte count, section checksum
+/// ...  sections, each starting on a 64-byte boundary, loadable by memory-mapping
+/// ```
+/// A section named `meta` holds JSON metadata (shapes, settings, metric). Writes go to a temporary file
+/// in the target's folder, are flushed, then renamed over the target.
+public enum ArtifactFormat {
+    public static let magic: [UInt8] = Array("MARQUEE".utf8) + [0x1A]
+    public static let version: UInt32 = 1
+    public static let headerSize = 64
+    public static let entrySize = 64
+    public static let alignment = 64
+}
+
+/// Builds an artefact in memory-light fashion and writes it atomically.
+public struct ArtifactWriter {
+    private struct Section { var name: String; var type: ElementType; var bytes: Data }
+    public let kind: String
+    public let kindVersion: UInt32
+    private var sections: [Section] = []
+
+    /// - Parameters:
+    ///   - kind: what the file holds, e.g. "dataset", "als", "hnsw" (at most 16 ASCII bytes).
+    ///   - kindVersion: version of that kind's own layout.
+    public init(kind: String, kindVersion: UInt32 = 1) {
+        precondition(kind.utf8.count <= 16, "artefact kind is at most 16 bytes")
+        self.kind = kind
+        self.kindVersion = kindVersion
+    }
+
+    /// Adds a section holding `values`.
+    public mutating func add<T: ArtifactElement>(_ name: String, _ values: [T]) {
+        precondition(name.utf8.count <= 32, "section name is at most 32 bytes")
+        let data = values.withUnsafeBytes { Data($0) }
+        sections.append(Section(name: name, type: T.elementType, bytes: data))
+    }
+
+    /// Adds a section holding the bytes at `pointer` (typed as `T`, `count` elements).
+    public mutating func add<T: ArtifactElement>(_ name: String, _ pointer: UnsafeBufferPointer<T>) {
+        sections.append(Section(name: name, type: T.elementType, bytes: Data(buffer: pointer)))
+    }
+
+    /// Adds the `meta` section: a JSON-encodable value.
+    public mutating func addMetadata<M: Encodable>(_ value: M) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(value)
+        sections.append(Section(name: "meta", type: .uint8, bytes: data))
+    }
+
+    /// Writes the file atomically: temporary file in the same folder, flush, rename.
+    public func write(to url: URL) throws {
+        let path = url.path
+        var offsets: [Int] = []
+        var position = ArtifactFormat.headerSize + ArtifactFormat.entrySize * sections.count
+        for section in sections {
+            position = align(position)
+            offsets.append(position)
+            position += section.bytes.count
+        }
+        let totalLength = position
+
+        var table = Data(count: ArtifactFormat.entrySize * sections.count)
+        table.withUnsafeMutableBytes { raw in
+            for (i, section) in sections.enumerated() {
+                let base = i * ArtifactFormat.entrySize
+                let nameBytes = Array(section.name.utf8)
+                for (j, b) in nameBytes.enumerated() { raw[base + j] = b }
+                raw.storeBytes(of: section.type.rawValue.littleEndian, toByteOffset: base + 32, as: UInt32.self)
+                raw.storeBytes(of: UInt32(section.type.size).littleEndian, toByteOffset: base + 36, as: UInt32.self)
+                raw.storeBytes(of: UInt64(offsets[i]).littleEndian, toByteOffset: base + 40, as: UInt64.self)
+                raw.storeBytes(of: UInt64(section.bytes.count).littleEndian, toByteOffset: base + 48, as: UInt64.self)
+                let sum = section.bytes.withUnsafeBytes { Checksum.hash($0) }
+                raw.storeBytes(of: sum.littleEndian, toByteOffset: base + 56, as: UInt64.self)
+            }
+        }
+        var header = Data(count: ArtifactFormat.headerSize)
+        header.withUnsafeMutableBytes { raw in
+            for (j, b) in ArtifactFormat.magic.enumerated() { raw[j] = b }
+            raw.storeBytes(of: ArtifactFormat.version.littleEndian, toByteOffset: 8, as: UInt32.self)
+            for (j, b) in Array(kind.utf8).enumerated() { raw[12 + j] = b }
+            raw.storeBytes(of: kindVersion.littleEndian, toByteOffset: 28, as: UInt32.self)
+            raw.storeBytes(of: UInt32(sections.count).littleEndian, toByteOffset: 32, as: UInt32.self)
+            let tableSum = table.withUnsafeBytes { Checksum.hash($0) }
+            raw.storeBytes(of: tableSum.littleEndian, toByteOffset: 40, as: UInt64.self)
+            raw.storeBytes(of: UInt64(totalLength).littleEndian, toByteOffset: 48, as: UInt64.self)
+        }
+
+        try AtomicFile.write(to: url) { handle in
+            try handle.write(contentsOf: header)
+            try handle.write(contentsOf: table)
+            var written = ArtifactFormat.headerSize + table.count
+            for (i, section) in sections.enumerated() {
+                if offsets[i] > written {
+                    try handle.write(contentsOf: Data(count: offsets[i] - written))
+                    written = offsets[i]
+                }
+                try handle.write(contentsOf: section.bytes)
+                written += section.bytes.count
+            }
+            _ = path
+        }
+    }
+
+    private func align(_ x: Int) -> Int {
+        (x + ArtifactFormat.alignment - 1) / ArtifactFormat.alignment * ArtifactFormat.alignment
+    }
+}
+
+/// Writing a file so that a crash never leaves it half-written.
+public enum AtomicFile {
+    /// Calls `body` with a handle on a temporary file beside `url`, flushes it to disk, then renames it
+    /// over `url`. On any error the temporary file is removed and `url` is left as it was.
+    public static func write(to url: URL, _ body: (FileHandle) throws -> Void) throws {
+        let directory = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ArtifactError.writeFailed(path: url.path, reason: "cannot create folder \(directory.path): \(error.localizedDescription)")
+        }
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw ArtifactError.writeFailed(path: url.path, reason: "cannot create \(temporary.path)")
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            do {
+                try body(handle)
+                try handle.synchronize()
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            if rename(temporary.path, url.path) != 0 {
+                throw ArtifactError.writeFailed(path: url.path, reason: String(cString: strerror(errno)))
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            if let e = error as? ArtifactError { throw e }
+            throw ArtifactError.writeFailed(path: url.path, reason: "\(error)")
+        }
+    }
+
+    /// Writes `data` atomically to `url`.
+    public static func write(_ data: Data, to url: URL) throws {
+        try write(to: url) { try $0.write(contentsOf: data) }
+    }
+}
+
+/// A read-only, memory-mapped artefact file whose header, table and checksums have been verified.
+///
+/// Section buffers stay valid as long as the reader is alive.
+public final class ArtifactReader: @unchecked Sendable {
+    public struct SectionInfo: Sendable { public let name: String; public let type: ElementType; public let offset: Int; public let byteCount: Int }
+
+    public let path: String
+    public let kind: String
+    public let kindVersion: UInt32
+    public let sections: [String: SectionInfo]
+    private let base: UnsafeRawPointer
+    private let length: Int
+
+    /// Opens and verifies `url`.
+    /// - Parameters:
+    ///   - expectedKind: refuse a file of another kind.
+    ///   - verifyChecksums: check every section's checksum (default on; O(file size)).
+    /// - Throws: `ArtifactError` naming what is wrong.
+    public init(url: URL, expectedKind: String? = nil, verifyChecksums: Bool = true) throws {
+        path = url.path
+        let fd = open(url.path, O_RDONLY)
+        guard fd >= 0 else { throw ArtifactError.cannotOpen(path: url.path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw ArtifactError.cannotOpen(path: url.path, reason: String(cString: strerror(errno))) }
+        let size = Int(st.st_size)
+        guard size >= ArtifactFormat.headerSize else { throw ArtifactError.notAnArtifact(path: url.path) }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+            throw ArtifactError.cannotOpen(path: url.path, reason: "mmap failed: \(String(cString: strerror(errno)))")
+        }
+        base = UnsafeRawPointer(mapped)
+        length = size
+        do {
+            for (j, b) in ArtifactFormat.magic.enumerated() where base.load(fromByteOffset: j, as: UInt8.self) != b {
+                throw ArtifactError.notAnArtifact(path: url.path)
+            }
+            let version = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+            guard version == ArtifactFormat.version else {
+                throw ArtifactError.unsupportedVersion(path: url.path, found: version, supported: ArtifactFormat.version)
+            }
+            kind = Self.string(base + 12, maxLength: 16)
+            kindVersion = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 28, as: UInt32.self))
+            if let expectedKind, expectedKind != kind {
+                throw ArtifactError.wrongKind(path: url.path, expected: expectedKind, found: kind)
+            }
+            let count = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 32, as: UInt32.self)))
+            let tableSum = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 40, as: UInt64.self))
+            let total = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 48, as: UInt64.self)))
+            guard total == size else { throw ArtifactError.truncated(path: url.path, expectedBytes: total, actualBytes: size) }
+            let tableBytes = count * ArtifactFormat.entrySize
+            guard ArtifactFormat.headerSize + tableBytes <= size else {
+                throw ArtifactError.truncated(path: url.path, expectedBytes: ArtifactFormat.headerSize + tableBytes, actualBytes: size)
+            }
+            let table = UnsafeRawBufferPointer(start: base + ArtifactFormat.headerSize, count: tableBytes)
+            guard Checksum.hash(table) == tableSum else { throw ArtifactError.corrupted(path: url.path, section: "table") }
+            var found: [String: SectionInfo] = [:]
+            for i in 0..<count {
+                let entry = base + ArtifactFormat.headerSize + i * ArtifactFormat.entrySize
+                let name = Self.string(entry, maxLength: 32)
+                let rawType = UInt32(littleEndian: entry.loadUnaligned(fromByteOffset: 32, as: UInt32.self))
+                guard let type = ElementType(rawValue: rawType) else { throw ArtifactError.corrupted(path: url.path, section: name) }
+                let offset = Int(UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 40, as: UInt64.self)))
+                let bytes = Int(UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 48, as: UInt64.self)))
+                let sum = UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 56, as: UInt64.self))
+                guard offset >= 0, bytes >= 0, offset + bytes <= size, bytes % type.size == 0 else {
+                    throw ArtifactError.truncated(path: url.path, expectedBytes: offset + bytes, actualBytes: size)
+                }
+                if verifyChecksums, Checksum.hash(UnsafeRawBufferPointer(start: base + offset, count: bytes)) != sum {
+                    throw ArtifactError.corrupted(path: url.path, section: name)
+                }
+                found[name] = SectionInfo(name: name, type: type, offset: offset, byteCount: bytes)
+            }
+            sections = found
+        } catch {
+            munmap(mapped, size)
+            throw error
+        }
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+
+    /// Whether a section of that name exists.
+    public func has(_ name: String) -> Bool { sections[name] != nil }
+
+    /// The mapped elements of section `name` (valid while `self` is alive).
+    public func buffer<T: ArtifactElement>(_ name: String, as type: T.Type = T.self) throws -> UnsafeBufferPointer<T> {
+        guard let info = sections[name] else { throw ArtifactError.missingSection(path: path, name: name) }
+        guard info.type == T.elementType else {
+            throw ArtifactError.wrongElementType(path: path, section: name, expected: T.elementType.description, found: info.type.description)
+        }
+        let pointer = (base + info.offset).assumingMemoryBound(to: T.self)
+        return UnsafeBufferPointer(start: pointer, count: info.byteCount / MemoryLayout<T>.stride)
+    }
+
+    /// A copy of section `name` as an array.
+    public func array<T: ArtifactElement>(_ name: String, as type: T.Type = T.self) throws -> [T] {
+        Array(try buffer(name, as: T.self))
+    }
+
+    /// Decodes the `meta` section.
+    public func metadata<M: Decodable>(_ type: M.Type) throws -> M {
+        let bytes = try buffer("meta", as: UInt8.self)
+        do {
+            return try JSONDecoder().decode(M.self, from: Data(bytes))
+        } catch {
+            throw ArtifactError.badMetadata(path: path, reason: "\(error)")
+        }
+    }
+
+    private static func string(_ pointer: UnsafeRawPointer, maxLength: Int) -> String {
+        var bytes: [UInt8] = []
+        for j in 0..<maxLength {
+            let b = pointer.load(fromByteOffset: j, as: UInt8.self)
+            if b == 0 { break }
+            bytes.append(b)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

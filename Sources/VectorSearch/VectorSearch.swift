@@ -1,0 +1,1 @@
+// VectorSearch: EmbeddingStore, Metric, FlatIndex, HNSWIndex (stands alone; knows nothing about movies).
