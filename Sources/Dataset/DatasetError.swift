@@ -1,0 +1,28 @@
+/// Everything that can be wrong with a dataset, each case naming what a person needs to fix it.
+public enum DatasetError: Error, CustomStringConvertible, Equatable {
+    case missingDirectory(path: String)
+    case unknownFormat(path: String, found: [String])
+    case missingFile(path: String)
+    case emptyFile(path: String)
+    case unreadable(path: String, reason: String)
+    /// A malformed line: file, 1-based line number, what is wrong.
+    case badLine(path: String, line: Int, reason: String)
+    case missingColumn(path: String, column: String, header: String)
+    case invalidUTF8(path: String, line: Int)
+    case noRatings(path: String)
+
+    public var description: String {
+        switch self {
+        case let .missingDirectory(path): return "\(path): no such dataset folder"
+        case let .unknownFormat(path, found):
+            return "\(path): no MovieLens ratings file found (looked for ratings.csv, ratings.dat, u.data; found: \(found.isEmpty ? "nothing" : found.joined(separator: ", ")))"
+        case let .missingFile(path): return "\(path): file is missing"
+        case let .emptyFile(path): return "\(path): file is empty"
+        case let .unreadable(path, reason): return "\(path): cannot read (\(reason))"
+        case let .badLine(path, line, reason): return "\(path):\(line): \(reason)"
+        case let .missingColumn(path, column, header): return "\(path):1: header lacks column '\(column)' (header is '\(header)')"
+        case let .invalidUTF8(path, line): return "\(path):\(line): invalid UTF-8"
+        case let .noRatings(path): return "\(path): no ratings left after reading"
+        }
+    }
+}
