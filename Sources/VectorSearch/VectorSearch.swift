@@ -1,1 +1,0 @@
-// VectorSearch: EmbeddingStore, Metric, FlatIndex, HNSWIndex (stands alone; knows nothing about movies).

@@ -1,0 +1,19 @@
+import Foundation
+import Testing
+@testable import VectorSearch
+
+@Test func npyRoundTripAndNumpyCompatibleHeader() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("npy-\(UUID().uuidString)")
+    let url = dir.appendingPathComponent("m.npy")
+    let m = Matrix<Float>(rows: 3, columns: 2, values: [1, 2, 3, 4, 5.5, -6])
+    try NumpyFile.write(m, to: url)
+    let bytes = try Data(contentsOf: url)
+    #expect((10 + Int(bytes[8]) + Int(bytes[9]) << 8) % 64 == 0)
+    #expect(String(decoding: bytes[10..<74], as: UTF8.self).contains("'shape': (3, 2)"))
+    #expect(try NumpyFile.readFloat(url) == m)
+    let ids = dir.appendingPathComponent("ids.npy")
+    try NumpyFile.write([Int64](arrayLiteral: 10, 20, 30), to: ids)
+    #expect(try NumpyFile.readInt(ids).values == [10, 20, 30])
+    try Data(bytes.prefix(bytes.count - 4)).write(to: url)
+    #expect(throws: VectorFileError.self) { _ = try NumpyFile.readFloat(url) }
+}
