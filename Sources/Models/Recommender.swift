@@ -21,6 +21,17 @@ public protocol Recommender: Sendable {
     var userCount: Int { get }
     /// Writes the score of every item for dense user `user` into `scores` (`itemCount` floats).
     func scores(forUser user: Int, into scores: UnsafeMutableBufferPointer<Float>)
+    /// Writes the scores of a batch of users, row-major `users.count` × `itemCount`. Models with a
+    /// matrix form (ALS) override this with one BLAS product; the default scores user by user.
+    func scores(forUsers users: [Int], into scores: UnsafeMutablePointer<Float>)
+}
+
+extension Recommender {
+    public func scores(forUsers users: [Int], into scores: UnsafeMutablePointer<Float>) {
+        for (row, user) in users.enumerated() {
+            self.scores(forUser: user, into: UnsafeMutableBufferPointer(start: scores + row * itemCount, count: itemCount))
+        }
+    }
 }
 
 extension Recommender {

@@ -17,3 +17,17 @@ import Testing
     try Data(bytes.prefix(bytes.count - 4)).write(to: url)
     #expect(throws: VectorFileError.self) { _ = try NumpyFile.readFloat(url) }
 }
+
+@Test func vecsRoundTripAndRejectsMixedDimensions() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vecs-\(UUID().uuidString)")
+    let f = Matrix<Float>(rows: 2, columns: 3, values: [1, 2, 3, 4, 5, 6])
+    try VecsFile.write(f, to: dir.appendingPathComponent("a.fvecs"))
+    #expect(try VecsFile.readFloat(dir.appendingPathComponent("a.fvecs")) == f)
+    let i = Matrix<Int32>(rows: 1, columns: 2, values: [7, 9])
+    try VecsFile.write(i, to: dir.appendingPathComponent("g.ivecs"))
+    #expect(try VecsFile.readInt(dir.appendingPathComponent("g.ivecs")) == i)
+    var bad = try Data(contentsOf: dir.appendingPathComponent("a.fvecs"))
+    bad[16] = 2
+    try bad.write(to: dir.appendingPathComponent("bad.fvecs"))
+    #expect(throws: VectorFileError.self) { _ = try VecsFile.readFloat(dir.appendingPathComponent("bad.fvecs")) }
+}
