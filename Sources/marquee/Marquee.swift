@@ -14,6 +14,9 @@ struct Marquee: ParsableCommand {
         (default Indexes/), one subfolder per dataset.
         """,
         subcommands: [
+            Train.self,
+            Export.self,
+            ALSBench.self,
         ]
     )
 

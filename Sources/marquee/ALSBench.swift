@@ -1,0 +1,133 @@
+import ArgumentParser
+import Dataset
+import Foundation
+import LinearAlgebra
+import Models
+import Support
+import VectorSearch
+
+/// `marquee als-bench` (hidden): the ALS quality harness of `Tools/bench/als.sh` and `als_sweep.sh`.
+///
+/// Trains ALS on a ratings file and scores it on a test file (or on a validation slice held out of the
+/// train file) by full ranking — every item the user did not rate in train is a candidate — with
+/// NDCG@K and Recall@K; or scores vectors trained elsewhere (`--peer DIR` with `user_factors.npy`,
+/// `item_factors.npy`, `user_ids.npy`, `item_ids.npy`, e.g. from `implicit`) by the very same code.
+/// Stop-gap until `marquee evaluate` lands; then the metrics come from the Evaluation module.
+struct ALSBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "als-bench", abstract: "ALS quality harness for the benchmark scripts.", shouldDisplay: false)
+
+    @OptionGroup var common: CommonOptions
+    @Option(name: .customLong("train"), help: "Train ratings file.") var trainFile: String
+    @Option(name: .customLong("test"), help: "Test ratings file (ignored with --validation).") var testFile: String?
+    @Option(help: "Hold out this fraction of each user's train ratings as the evaluation set instead of --test.")
+    var validation: Double?
+    @Option(name: .customLong("split-seed"), help: "Seed of the --validation hold-out.") var splitSeed: UInt64 = 1
+    @Option(help: "Score the vectors in this folder (.npy) instead of training.") var peer: String?
+    @Option(help: "Cut-off of the metrics.") var k = 10
+    @Option var factors: Int?
+    @Option var seed: UInt64?
+    @Option var threads: Int?
+    @OptionGroup(title: "ALS options") var als: ALSTrainOptions
+
+    struct Result: Encodable {
+        var ndcg: Double
+        var recall: Double
+        var users: Int
+        var seconds: Double
+        var secondsPerIteration: Double
+        enum CodingKeys: String, CodingKey { case ndcg, recall, users, seconds, secondsPerIteration = "seconds_per_iteration" }
+    }
+
+    func run() throws {
+        let config = try common.loadConfig()
+        let threshold = config.data.threshold
+        var (table, _) = try MovieLensDataset.readRatings(URL(fileURLWithPath: trainFile))
+        var heldOut = RatingTable()
+        if let validation {
+            var generator = SeededGenerator(seed: splitSeed)
+            var kept = RatingTable()
+            for e in 0..<table.count {
+                let target = generator.nextDouble() < validation
+                if target {
+                    heldOut.append(user: table.userIds[e], movie: table.movieIds[e], rating: table.ratings[e], timestamp: table.timestamps[e])
+                } else {
+                    kept.append(user: table.userIds[e], movie: table.movieIds[e], rating: table.ratings[e], timestamp: table.timestamps[e])
+                }
+            }
+            table = kept
+        } else {
+            guard let testFile else { throw ValidationError("give --test FILE or --validation FRACTION") }
+            heldOut = try MovieLensDataset.readRatings(URL(fileURLWithPath: testFile)).table
+        }
+        let (train, _) = Interactions.build(from: table, threshold: threshold)
+        let (test, _) = Interactions.build(from: heldOut, threshold: threshold, users: train.users, items: train.items)
+
+        let model: ALS
+        var result = Result(ndcg: 0, recall: 0, users: 0, seconds: 0, secondsPerIteration: 0)
+        if let peer {
+            model = try Self.loadPeer(URL(fileURLWithPath: peer), train: train)
+        } else {
+            let configuration = try config.als.configuration(factors: factors, seed: seed, overrides: als)
+            let (trained, report) = try ALS.train(on: train, configuration: configuration, threads: threads ?? Threads.count)
+            model = trained
+            result.seconds = report.seconds
+            result.secondsPerIteration = report.secondsPerIteration
+        }
+        let (ndcg, recall, users) = Self.score(model, train: train, test: test, k: k)
+        result.ndcg = ndcg; result.recall = recall; result.users = users
+        try printJSON(result)
+    }
+
+    /// Vectors from `.npy` files, rows reordered to `train`'s dense indices (missing rows stay zero).
+    static func loadPeer(_ folder: URL, train: Interactions) throws -> ALS {
+        let users = try NumpyFile.readFloat(folder.appendingPathComponent("user_factors.npy"))
+        let items = try NumpyFile.readFloat(folder.appendingPathComponent("item_factors.npy"))
+        let userIds = try NumpyFile.readInt(folder.appendingPathComponent("user_ids.npy")).values
+        let itemIds = try NumpyFile.readInt(folder.appendingPathComponent("item_ids.npy")).values
+        let f = users.columns
+        func reorder(_ m: Matrix<Float>, _ ids: [Int64], _ map: IdMap) -> [Float] {
+            var out = [Float](repeating: 0, count: map.count * f)
+            for (row, id) in ids.enumerated() {
+                guard let dense = map.index(of: Int32(id)) else { continue }
+                for c in 0..<f { out[dense * f + c] = m.values[row * f + c] }
+            }
+            return out
+        }
+        return ALS(factors: f, userFactors: reorder(users, userIds, train.users), itemFactors: reorder(items, itemIds, train.items),
+                   userIds: train.users.externalIds, itemIds: train.items.externalIds, configuration: ALSConfiguration(factors: f))
+    }
+
+    /// Mean NDCG@k and Recall@k over users with test positives, ranking every item not rated in train.
+    static func score(_ model: any Recommender, train: Interactions, test: Interactions, k: Int) -> (Double, Double, Int) {
+        let testPositives = test.positives()
+        let users = (0..<test.userCount).filter { testPositives.count(ofRow: $0) > 0 && train.byUser.count(ofRow: $0) > 0 }
+        var ndcg = 0.0, recall = 0.0
+        let n = model.itemCount
+        let batch = 256
+        var scores = [Float](repeating: 0, count: batch * n)
+        var start = 0
+        while start < users.count {
+            let chunk = Array(users[start..<min(users.count, start + batch)])
+            scores.withUnsafeMutableBufferPointer { buffer in
+                model.scores(forUsers: chunk, into: buffer.baseAddress!)
+                for (row, user) in chunk.enumerated() {
+                    let rowScores = UnsafeMutableBufferPointer(rebasing: buffer[(row * n)..<((row + 1) * n)])
+                    let top = ALS.topK(rowScores, k: k, excluding: train.byUser.columns(ofRow: user))
+                    let relevant = Set(testPositives.columns(ofRow: user).map { Int($0) })
+                    var dcg = 0.0, hits = 0
+                    for (rank, item) in top.enumerated() where relevant.contains(item.item) {
+                        dcg += 1 / log2(Double(rank) + 2); hits += 1
+                    }
+                    var ideal = 0.0
+                    for rank in 0..<min(k, relevant.count) { ideal += 1 / log2(Double(rank) + 2) }
+                    ndcg += dcg / ideal
+                    recall += Double(hits) / Double(relevant.count)
+                }
+            }
+            start += batch
+        }
+        let count = max(1, users.count)
+        return (ndcg / Double(count), recall / Double(count), users.count)
+    }
+}
