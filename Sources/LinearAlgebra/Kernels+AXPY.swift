@@ -1,6 +1,6 @@
 extension Kernels {
     /// y[i] += alpha · x[i] over `count` elements (BLAS's saxpy, inlined for short vectors inside hot loops).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
         let a = SIMD16<Float>(repeating: alpha)
@@ -15,7 +15,7 @@ extension Kernels {
     }
 
     /// y[i] = x[i] + beta · y[i] over `count` elements (the conjugate-gradient direction update).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func xpby(_ x: UnsafePointer<Float>, _ beta: Float, _ y: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
         let b = SIMD16<Float>(repeating: beta)

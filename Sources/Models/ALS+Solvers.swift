@@ -31,10 +31,14 @@ struct ConfidenceRows: Sendable {
 /// workers with `parallelFor`, each with its own scratch; the result does not depend on the schedule.
 enum ALSSolver {
     /// Scratch floats per worker, rounded to whole cache lines so workers never share one.
-    static func scratchStride(factors f: Int, solver: ALSConfiguration.Solver) -> Int {
-        let need = solver == .conjugateGradient ? 3 * f : f * f + f + choleskyBlock * f
+    static func scratchStride(factors f: Int, solver: ALSConfiguration.Solver, gatherRows: Int) -> Int {
+        let need = solver == .conjugateGradient ? 3 * f + gatherRows * (f + 1) + 16 : f * f + f + choleskyBlock * f
         return (need + 15) / 16 * 16
     }
+
+    /// Rows up to this length are gathered into contiguous scratch by the CG solver; longer ones are
+    /// read in place (bounded scratch: at most this many × factors floats per worker).
+    static let maxGatherRows = 1 << 16
 
     /// Rows of the fixed side gathered per `ssyrk` call in the Cholesky solver.
     static let choleskyBlock = 64
@@ -55,7 +59,10 @@ enum ALSSolver {
         for j in 0..<f { gram[j * f + j] += configuration.regularization }
 
         let workers = max(1, threads)
-        let stride = scratchStride(factors: f, solver: configuration.solver)
+        var longest = 0
+        for row in 0..<rows.rows { longest = max(longest, rows.rowStart[row + 1] - rows.rowStart[row]) }
+        let gatherRows = min(longest, maxGatherRows)
+        let stride = scratchStride(factors: f, solver: configuration.solver, gatherRows: gatherRows)
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: workers * stride)
         scratch.initialize(repeating: 0, count: workers * stride)
         defer { scratch.deallocate() }
@@ -75,6 +82,8 @@ enum ALSSolver {
                             if start == end { x.update(repeating: 0, count: f); continue }
                             let entries = Entries(index: d.index + start, confidence: d.confidence + start, count: end - start)
                             switch solver {
+                            case .conjugateGradient where entries.count <= gatherRows:
+                                gatheredConjugateGradient(x: x, entries: entries, fixed: s.fixed, gram: s.gram, factors: f, steps: steps, scratch: work)
                             case .conjugateGradient:
                                 conjugateGradient(x: x, entries: entries, fixed: s.fixed, gram: s.gram, factors: f, steps: steps, scratch: work)
                             case .cholesky:
@@ -110,22 +119,61 @@ enum ALSSolver {
         for k in 0..<e.count {
             let y = fixed + Int(e.index[k]) * f
             let c = e.confidence[k]
-            Kernels.axpy(c - (c - 1) * Kernels.dot(y, x, count: f), y, r, count: f)
+            ALSKernels.axpy(c - (c - 1) * ALSKernels.dot(y, x, f), y, r, f)
         }
         p.update(from: r, count: f)
-        var rsOld = Kernels.dot(r, r, count: f)
+        var rsOld = ALSKernels.dot(r, r, f)
         if rsOld < 1e-20 { return }
         for _ in 0..<steps {
             // ap = A p
             BLAS.sgemv(m: f, n: f, a: gram, lda: f, x: p, y: ap)
             for k in 0..<e.count {
                 let y = fixed + Int(e.index[k]) * f
-                Kernels.axpy((e.confidence[k] - 1) * Kernels.dot(y, p, count: f), y, ap, count: f)
+                ALSKernels.axpy((e.confidence[k] - 1) * ALSKernels.dot(y, p, f), y, ap, f)
             }
-            let step = rsOld / Kernels.dot(p, ap, count: f)
-            Kernels.axpy(step, p, x, count: f)
-            Kernels.axpy(-step, ap, r, count: f)
-            let rsNew = Kernels.dot(r, r, count: f)
+            let step = rsOld / ALSKernels.dot(p, ap, f)
+            ALSKernels.axpy(step, p, x, f)
+            ALSKernels.axpy(-step, ap, r, f)
+            let rsNew = ALSKernels.dot(r, r, f)
+            if rsNew < 1e-20 { break }
+            Kernels.xpby(r, rsNew / rsOld, p, count: f)
+            rsOld = rsNew
+        }
+    }
+
+    /// The same conjugate-gradient steps with the row's fixed-side vectors first copied into contiguous
+    /// scratch G (n × f): the scattered reads happen once per row instead of once per step, and the
+    /// products G·v and Gᵀt run four rows at a time. Residual r = −A0 x + Gᵀ(c − (c−1)∘Gx);
+    /// each step A p = A0 p + Gᵀ((c−1)∘Gp).
+    /// - Parameters:
+    ///   - scratch: at least 3·f + n·(f + 1) floats.
+    @inline(__always)
+    static func gatheredConjugateGradient(
+        x: UnsafeMutablePointer<Float>, entries e: Entries, fixed: UnsafePointer<Float>, gram: UnsafePointer<Float>,
+        factors f: Int, steps: Int, scratch: UnsafeMutablePointer<Float>
+    ) {
+        let n = e.count
+        let r = scratch, p = scratch + f, ap = scratch + 2 * f
+        let g = scratch + 3 * f, t = g + n * f
+        for k in 0..<n { (g + k * f).update(from: fixed + Int(e.index[k]) * f, count: f) }
+        // r = b − A x
+        ALSKernels.rowDots(gram, rows: f, columns: f, x, r)
+        for j in 0..<f { r[j] = -r[j] }
+        ALSKernels.rowDots(g, rows: n, columns: f, x, t)
+        for k in 0..<n { let c = e.confidence[k]; t[k] = c - (c - 1) * t[k] }
+        ALSKernels.accumulateRows(g, rows: n, columns: f, t, r)
+        p.update(from: r, count: f)
+        var rsOld = ALSKernels.dot(r, r, f)
+        if rsOld < 1e-20 { return }
+        for _ in 0..<steps {
+            ALSKernels.rowDots(gram, rows: f, columns: f, p, ap)
+            ALSKernels.rowDots(g, rows: n, columns: f, p, t)
+            for k in 0..<n { t[k] *= e.confidence[k] - 1 }
+            ALSKernels.accumulateRows(g, rows: n, columns: f, t, ap)
+            let step = rsOld / ALSKernels.dot(p, ap, f)
+            ALSKernels.axpy(step, p, x, f)
+            ALSKernels.axpy(-step, ap, r, f)
+            let rsNew = ALSKernels.dot(r, r, f)
             if rsNew < 1e-20 { break }
             Kernels.xpby(r, rsNew / rsOld, p, count: f)
             rsOld = rsNew
@@ -151,7 +199,7 @@ enum ALSSolver {
             for j in 0..<n {
                 let y = fixed + Int(e.index[k + j]) * f
                 let c = e.confidence[k + j]
-                Kernels.axpy(c, y, b, count: f)
+                ALSKernels.axpy(c, y, b, f)
                 let w = max(0, c - 1).squareRoot()
                 let dst = block + j * f
                 for t in 0..<f { dst[t] = w * y[t] }
@@ -199,14 +247,14 @@ enum ALSSolver {
                             for u in range {
                                 let xu = v.x + u * f
                                 BLAS.sgemv(m: f, n: f, a: v.gram, lda: f, x: xu, y: r)
-                                var rowError = Double(Kernels.dot(r, xu, count: f))
+                                var rowError = Double(ALSKernels.dot(r, xu, f))
                                 for p in v.starts[u]..<v.starts[u + 1] {
                                     let c = Double(v.confidence[p])
-                                    let d = Double(Kernels.dot(v.y + Int(v.index[p]) * f, xu, count: f))
+                                    let d = Double(ALSKernels.dot(v.y + Int(v.index[p]) * f, xu, f))
                                     rowError += (c - 1) * d * d - 2 * c * d + c
                                     totalConfidence += c
                                 }
-                                error += rowError + Double(regularization) * Double(Kernels.dot(xu, xu, count: f))
+                                error += rowError + Double(regularization) * Double(ALSKernels.dot(xu, xu, f))
                             }
                             let chunk = range.lowerBound / grain
                             v.out[2 * chunk] = error
@@ -219,7 +267,7 @@ enum ALSSolver {
         var error = 0.0, totalConfidence = 0.0
         for chunk in 0..<chunks { error += partial[2 * chunk]; totalConfidence += partial[2 * chunk + 1] }
         var itemNorm = 0.0
-        for i in 0..<rows.columns { itemNorm += Double(Kernels.dot(y + i * f, y + i * f, count: f)) }
+        for i in 0..<rows.columns { itemNorm += Double(ALSKernels.dot(y + i * f, y + i * f, f)) }
         error += Double(regularization) * itemNorm
         let pairs = Double(rows.rows) * Double(rows.columns)
         let denominator = totalConfidence + pairs - Double(rows.nonZeroCount)

@@ -11,6 +11,9 @@ public struct ALSTrainingReport: Sendable, Equatable {
     public var iterationSeconds: [Double] = []
     /// Training loss after each iteration (empty unless requested); see `ALSSolver.loss`.
     public var loss: [Double] = []
+    /// Total wall time of the user half-sweeps and of the item half-sweeps, seconds.
+    public var userSeconds: Double = 0
+    public var itemSeconds: Double = 0
 
     /// Mean wall time per iteration.
     public var secondsPerIteration: Double { iterationSeconds.isEmpty ? 0 : iterationSeconds.reduce(0, +) / Double(iterationSeconds.count) }
@@ -70,9 +73,12 @@ extension ALS {
                 for iteration in stride(from: 1, through: configuration.iterations, by: 1) {
                     let start = clock.now
                     ALSSolver.solve(byUser, target: xp, fixed: yp, factors: f, configuration: configuration, threads: threads)
+                    let middle = clock.now
                     ALSSolver.solve(byItem, target: yp, fixed: xp, factors: f, configuration: configuration, threads: threads)
-                    let elapsed = clock.now - start
-                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                    let end = clock.now
+                    let seconds = Self.seconds(end - start)
+                    report.userSeconds += Self.seconds(middle - start)
+                    report.itemSeconds += Self.seconds(end - middle)
                     report.iterationSeconds.append(seconds)
                     var loss: Double? = nil
                     if computeLoss {
@@ -88,8 +94,15 @@ extension ALS {
         }
         reporter.finish()
         report.seconds = report.iterationSeconds.reduce(0, +)
+        if progress, let first = report.iterationSeconds.first {
+            printError(String(format: "ALS: first iteration %.2fs; users %.2fs, items %.2fs in all", first, report.userSeconds, report.itemSeconds))
+        }
         let model = ALS(factors: f, userFactors: x, itemFactors: y, userIds: userIds, itemIds: itemIds,
                         configuration: configuration, lossHistory: report.loss)
         return (model, report)
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }

@@ -25,6 +25,8 @@ struct ALSBench: ParsableCommand {
     @Option(name: .customLong("split-seed"), help: "Seed of the --validation hold-out.") var splitSeed: UInt64 = 1
     @Option(help: "Score the vectors in this folder (.npy) instead of training.") var peer: String?
     @Option(help: "Cut-off of the metrics.") var k = 10
+    @Option(name: .customLong("speed-npy"), help: "Only time training on positives from DIR/users.npy, DIR/items.npy (dense indices).")
+    var speedNpy: String?
     @Option var factors: Int?
     @Option var seed: UInt64?
     @Option var threads: Int?
@@ -41,6 +43,7 @@ struct ALSBench: ParsableCommand {
 
     func run() throws {
         let config = try common.loadConfig()
+        if let speedNpy { return try speedRun(config, URL(fileURLWithPath: speedNpy)) }
         let threshold = config.data.threshold
         var (table, _) = try MovieLensDataset.readRatings(URL(fileURLWithPath: trainFile))
         var heldOut = RatingTable()
@@ -77,6 +80,20 @@ struct ALSBench: ParsableCommand {
         let (ndcg, recall, users) = Self.score(model, train: train, test: test, k: k)
         result.ndcg = ndcg; result.recall = recall; result.users = users
         try printJSON(result)
+    }
+
+    /// Trains on positives given as two `.npy` index arrays and prints the timings.
+    func speedRun(_ config: MarqueeConfig, _ folder: URL) throws {
+        let users = try NumpyFile.readInt(folder.appendingPathComponent("users.npy")).values.map { Int32($0) }
+        let items = try NumpyFile.readInt(folder.appendingPathComponent("items.npy")).values.map { Int32($0) }
+        let rows = Int(users.max() ?? -1) + 1, columns = Int(items.max() ?? -1) + 1
+        let m = CSRMatrix(rows: rows, columns: columns, rowIndex: users, columnIndex: items,
+                          values: [Float](repeating: 1, count: users.count), timestamps: [Int64](repeating: 0, count: users.count))
+        let configuration = try config.als.configuration(factors: factors, seed: seed, overrides: als)
+        let (_, report) = try ALS.train(positives: m, userIds: (0..<rows).map { Int32($0) }, itemIds: (0..<columns).map { Int32($0) },
+                                        configuration: configuration, threads: threads ?? Threads.count, computeLoss: als.loss, progress: false)
+        printError(String(format: "users %.3f s, items %.3f s over %d iterations", report.userSeconds, report.itemSeconds, configuration.iterations))
+        try printJSON(Result(ndcg: 0, recall: 0, users: rows, seconds: report.seconds, secondsPerIteration: report.secondsPerIteration))
     }
 
     /// Vectors from `.npy` files, rows reordered to `train`'s dense indices (missing rows stay zero).
