@@ -32,7 +32,7 @@ struct ConfidenceRows: Sendable {
 enum ALSSolver {
     /// Scratch floats per worker, rounded to whole cache lines so workers never share one.
     static func scratchStride(factors f: Int, solver: ALSConfiguration.Solver, gatherRows: Int) -> Int {
-        let need = solver == .conjugateGradient ? 3 * f + gatherRows * (f + 1) + 16 : f * f + f + choleskyBlock * f
+        let need = solver == .conjugateGradient ? 3 * f + gatherRows * (f + 1) + 16 : f * f + f + choleskyBlock(gatherRows) * f
         return (need + 15) / 16 * 16
     }
 
@@ -40,8 +40,9 @@ enum ALSSolver {
     /// read in place (bounded scratch: at most this many × factors floats per worker).
     static let maxGatherRows = 1 << 16
 
-    /// Rows of the fixed side gathered per `ssyrk` call in the Cholesky solver.
-    static let choleskyBlock = 64
+    /// Rows of the fixed side gathered per `ssyrk` call in the Cholesky solver: the whole row when it is
+    /// at most `maxGatherRows` long.
+    static func choleskyBlock(_ gatherRows: Int) -> Int { max(64, gatherRows) }
 
     /// Re-solves every row of `target` (`rows.rows × f`) against `fixed` (`rows.columns × f`).
     static func solve(
@@ -87,7 +88,8 @@ enum ALSSolver {
                             case .conjugateGradient:
                                 conjugateGradient(x: x, entries: entries, fixed: s.fixed, gram: s.gram, factors: f, steps: steps, scratch: work)
                             case .cholesky:
-                                _ = cholesky(x: x, entries: entries, fixed: s.fixed, gram: s.gram, factors: f, scratch: work)
+                                cholesky(x: x, entries: entries, fixed: s.fixed, gram: s.gram, factors: f,
+                                         block: choleskyBlock(gatherRows), scratch: work)
                             }
                         }
                     }
@@ -181,21 +183,21 @@ enum ALSSolver {
     }
 
     /// The exact solve of A x = b by Cholesky (LAPACK `sposv`), A = A0 + Σ (c−1) y yᵀ, b = Σ c y.
-    /// The rank-k update is done `choleskyBlock` rows at a time with BLAS `ssyrk` on rows scaled by √(c−1).
+    /// The rank-k update is done `block` rows at a time with BLAS `ssyrk` on rows scaled by √(c−1).
     /// - Parameters:
-    ///   - scratch: at least f² + f + `choleskyBlock`·f floats.
+    ///   - scratch: at least f² + f + `block`·f floats.
     /// - Returns: false when A was not positive definite (x is then left as it was).
     @discardableResult
     static func cholesky(
         x: UnsafeMutablePointer<Float>, entries e: Entries, fixed: UnsafePointer<Float>, gram: UnsafePointer<Float>,
-        factors f: Int, scratch: UnsafeMutablePointer<Float>
+        factors f: Int, block capacity: Int, scratch: UnsafeMutablePointer<Float>
     ) -> Bool {
         let a = scratch, b = scratch + f * f, block = scratch + f * f + f
         a.update(from: gram, count: f * f)
         b.update(repeating: 0, count: f)
         var k = 0
         while k < e.count {
-            let n = min(choleskyBlock, e.count - k)
+            let n = min(capacity, e.count - k)
             for j in 0..<n {
                 let y = fixed + Int(e.index[k + j]) * f
                 let c = e.confidence[k + j]

@@ -174,3 +174,33 @@ func alsLossMatchesBruteForceAndFalls(solver: ALSConfiguration.Solver) throws {
     #expect(throws: ALSError.self) { try train(small, ALSConfiguration(regularization: -1)) }
     #expect(throws: ALSError.self) { try train(small, ALSConfiguration(cgSteps: 0)) }
 }
+
+@Test func alsGatheredAndInPlaceConjugateGradientAgree() throws {
+    // Rows longer than `maxGatherRows` take the in-place path; both must take the same steps.
+    let config = ALSConfiguration(factors: 7, regularization: 0.1, alpha: 5, confidence: .rating)
+    let (model, _) = try train(small, config)
+    let rows = ConfidenceRows(small, configuration: config)
+    let f = 7
+    var gram = [Float](repeating: 0, count: f * f)
+    for i in 0..<model.itemCount { for a in 0..<f { for b in 0..<f { gram[a * f + b] += model.itemFactors[i * f + a] * model.itemFactors[i * f + b] } } }
+    for a in 0..<f { gram[a * f + a] += config.regularization }
+    var scratch = [Float](repeating: 0, count: ALSSolver.scratchStride(factors: f, solver: .conjugateGradient, gatherRows: 64))
+    for user in [0, 21, 50] {
+        let start = rows.rowStart[user], n = rows.rowStart[user + 1] - start
+        var inPlace = [Float](repeating: 0.05, count: f), gathered = inPlace
+        rows.index.withUnsafeBufferPointer { index in
+            rows.confidence.withUnsafeBufferPointer { confidence in
+                let entries = ALSSolver.Entries(index: index.baseAddress! + start, confidence: confidence.baseAddress! + start, count: n)
+                model.itemFactors.withUnsafeBufferPointer { y in
+                    gram.withUnsafeBufferPointer { g in
+                        scratch.withUnsafeMutableBufferPointer { s in
+                            ALSSolver.conjugateGradient(x: &inPlace, entries: entries, fixed: y.baseAddress!, gram: g.baseAddress!, factors: f, steps: 3, scratch: s.baseAddress!)
+                            ALSSolver.gatheredConjugateGradient(x: &gathered, entries: entries, fixed: y.baseAddress!, gram: g.baseAddress!, factors: f, steps: 3, scratch: s.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        for k in 0..<f { #expect(abs(inPlace[k] - gathered[k]) <= 1e-4 * max(1, abs(inPlace[k])), "user \(user)") }
+    }
+}
