@@ -112,11 +112,16 @@ public struct FullRankingProtocol: Sendable {
             for p in seen.range(ofRow: user) { scores[Int(columns[p])] = -.infinity }
         }
         var top = TopK(k: k)
+        var bar = top.threshold
+        let base = scores.baseAddress!
         for i in 0..<scores.count {
-            let s = scores[i]
+            let s = base[i]
             // Items are visited in ascending order, so an equal score never displaces a smaller index;
             // -inf (seen) and NaN never pass.
-            if s > top.threshold { top.push(Int32(i), s) }
+            if s > bar {
+                top.push(Int32(i), s)
+                bar = top.threshold
+            }
         }
         for (slot, entry) in top.sorted().enumerated() { out[slot] = entry.index }
     }
