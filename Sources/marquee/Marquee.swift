@@ -15,6 +15,7 @@ struct Marquee: ParsableCommand {
         """,
         subcommands: [
             Ingest.self,
+            Evaluate.self,
         ]
     )
 
