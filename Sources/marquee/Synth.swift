@@ -2,6 +2,7 @@ import ArgumentParser
 import Dataset
 import Foundation
 import Support
+import VectorSearch
 
 /// `marquee synth`: deterministic synthetic data for scale benchmarks.
 struct Synth: ParsableCommand {
@@ -123,6 +124,20 @@ struct Synth: ParsableCommand {
     }
 
     private func runVectors(_ directory: URL) throws {
-        throw ValidationError("--shape vectors is not available yet")
+        let generator = SyntheticVectors(
+            count: count ?? 0, dimension: dim ?? 0, queries: queries ?? 0, clusters: clusters ?? 100, k: k, seed: seed)
+        do { try generator.validate() } catch { throw ValidationError("\(error)") }
+        let progress = ProgressReporter("synth vectors: ground truth", total: generator.queries)
+        let summary = try generator.write(to: directory, progress: progress)
+        if json {
+            try printJSON(summary)
+        } else {
+            print("""
+            wrote base.fvecs (\(summary.count) × \(summary.dimension)), queries.fvecs (\(summary.queries)) and \
+            groundtruth.ivecs (k = \(summary.k), squared L2) in \(directory.path)
+              \(summary.clusters) mixture components, seed \(seed); generate \(String(format: "%.1f", summary.generateSeconds)) s, \
+            ground truth \(String(format: "%.1f", summary.groundTruthSeconds)) s, write \(String(format: "%.1f", summary.writeSeconds)) s
+            """)
+        }
     }
 }
