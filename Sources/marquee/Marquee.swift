@@ -15,6 +15,7 @@ struct Marquee: ParsableCommand {
         """,
         subcommands: [
             Synth.self,
+            Download.self,
         ]
     )
 
