@@ -16,6 +16,8 @@ struct Marquee: ParsableCommand {
         subcommands: [
             Ingest.self,
             Evaluate.self,
+            Synth.self,
+            Download.self,
         ]
     )
 
