@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dataset
+import Evaluation
 import Foundation
 import LinearAlgebra
 import Models
@@ -9,10 +10,9 @@ import VectorSearch
 /// `marquee als-bench` (hidden): the ALS quality harness of `Tools/bench/als.sh` and `als_sweep.sh`.
 ///
 /// Trains ALS on a ratings file and scores it on a test file (or on a validation slice held out of the
-/// train file) by full ranking — every item the user did not rate in train is a candidate — with
-/// NDCG@K and Recall@K; or scores vectors trained elsewhere (`--peer DIR` with `user_factors.npy`,
-/// `item_factors.npy`, `user_ids.npy`, `item_ids.npy`, e.g. from `implicit`) by the very same code.
-/// Stop-gap until `marquee evaluate` lands; then the metrics come from the Evaluation module.
+/// train file) with the Evaluation module's full-ranking protocol (the code behind `marquee evaluate`);
+/// or scores vectors trained elsewhere (`--peer DIR` with `user_factors.npy`, `item_factors.npy`,
+/// `user_ids.npy`, `item_ids.npy`, e.g. from `implicit`) by the very same code.
 struct ALSBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "als-bench", abstract: "ALS quality harness for the benchmark scripts.", shouldDisplay: false)
@@ -63,8 +63,8 @@ struct ALSBench: ParsableCommand {
             guard let testFile else { throw ValidationError("give --test FILE or --validation FRACTION") }
             heldOut = try MovieLensDataset.readRatings(URL(fileURLWithPath: testFile)).table
         }
-        let (train, _) = Interactions.build(from: table, threshold: threshold)
-        let (test, _) = Interactions.build(from: heldOut, threshold: threshold, users: train.users, items: train.items)
+        let split = try Split.supplied(train: table, test: heldOut, threshold: threshold, trainPath: trainFile)
+        let train = split.train
 
         let model: ALS
         var result = Result(ndcg: 0, recall: 0, users: 0, seconds: 0, secondsPerIteration: 0)
@@ -77,8 +77,8 @@ struct ALSBench: ParsableCommand {
             result.seconds = report.seconds
             result.secondsPerIteration = report.secondsPerIteration
         }
-        let (ndcg, recall, users) = Self.score(model, train: train, test: test, k: k)
-        result.ndcg = ndcg; result.recall = recall; result.users = users
+        let metrics = FullRankingProtocol(k: k).evaluate(model, split: split)
+        result.ndcg = metrics.ndcg; result.recall = metrics.recall; result.users = metrics.usersEvaluated
         try printJSON(result)
     }
 
@@ -113,38 +113,5 @@ struct ALSBench: ParsableCommand {
         }
         return ALS(factors: f, userFactors: reorder(users, userIds, train.users), itemFactors: reorder(items, itemIds, train.items),
                    userIds: train.users.externalIds, itemIds: train.items.externalIds, configuration: ALSConfiguration(factors: f))
-    }
-
-    /// Mean NDCG@k and Recall@k over users with test positives, ranking every item not rated in train.
-    static func score(_ model: any Recommender, train: Interactions, test: Interactions, k: Int) -> (Double, Double, Int) {
-        let testPositives = test.positives()
-        let users = (0..<test.userCount).filter { testPositives.count(ofRow: $0) > 0 && train.byUser.count(ofRow: $0) > 0 }
-        var ndcg = 0.0, recall = 0.0
-        let n = model.itemCount
-        let batch = 256
-        var scores = [Float](repeating: 0, count: batch * n)
-        var start = 0
-        while start < users.count {
-            let chunk = Array(users[start..<min(users.count, start + batch)])
-            scores.withUnsafeMutableBufferPointer { buffer in
-                model.scores(forUsers: chunk, into: buffer.baseAddress!)
-                for (row, user) in chunk.enumerated() {
-                    let rowScores = UnsafeMutableBufferPointer(rebasing: buffer[(row * n)..<((row + 1) * n)])
-                    let top = ALS.topK(rowScores, k: k, excluding: train.byUser.columns(ofRow: user))
-                    let relevant = Set(testPositives.columns(ofRow: user).map { Int($0) })
-                    var dcg = 0.0, hits = 0
-                    for (rank, item) in top.enumerated() where relevant.contains(item.item) {
-                        dcg += 1 / log2(Double(rank) + 2); hits += 1
-                    }
-                    var ideal = 0.0
-                    for rank in 0..<min(k, relevant.count) { ideal += 1 / log2(Double(rank) + 2) }
-                    ndcg += dcg / ideal
-                    recall += Double(hits) / Double(relevant.count)
-                }
-            }
-            start += batch
-        }
-        let count = max(1, users.count)
-        return (ndcg / Double(count), recall / Double(count), users.count)
     }
 }
