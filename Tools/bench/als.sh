@@ -71,10 +71,10 @@ run_timed() {
 }
 
 speed() {
-    local DATA=/tmp/marquee-ml20m-synth
+    local DATA=${SYNTH_DATA:-/tmp/marquee-als-ml20m}
     if [ ! -f "$DATA/ratings.csv" ]; then
         if "$M" synth --help >/dev/null 2>&1; then
-            say "generating synthetic ML-20M with marquee synth"; "$M" synth --shape ml-20m --out "$DATA"
+            say "generating synthetic ML-20M with marquee synth"; "$M" synth --shape ml-20m --seed 42 --out "$DATA"
         else
             say "generating synthetic ML-20M with the fallback generator"; python3 Tools/bench/als_synth_fallback.py "$DATA"
         fi
