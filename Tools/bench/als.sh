@@ -30,7 +30,7 @@ median() { python3 -c "import statistics,sys; print(statistics.median(map(float,
 mean() { python3 -c "import statistics,sys; print(statistics.mean(map(float, sys.argv[1:])))" "$@"; }
 
 quality() {
-    local F=${QF:-64} L=${QL:-0.5} A=${QA:-10} I=${QI:-15}
+    local F=${QF:-32} L=${QL:-20} A=${QA:-5} I=${QI:-15}
     say "quality parity on ml-latest-small: factors $F, λ $L, α $A, $I iterations, seeds 1 2 3"
     $PY split --ratings Data/ml-latest-small/ratings.csv --train "$WORK/train.csv" --test "$WORK/test.csv" --seed 1 >/dev/null
     local mn=() mr=() pn=() pr=()
