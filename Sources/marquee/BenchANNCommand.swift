@@ -86,9 +86,9 @@ struct BenchANNCommand: ParsableCommand {
         do {
             baseMatrix = try VecsFile.readFloat(URL(fileURLWithPath: base))
             queryMatrix = try VecsFile.readFloat(URL(fileURLWithPath: queries))
-        } catch { throw ValidationError("\(error)") }
+        } catch { throw IndexCommandError("\(error)") }
         guard baseMatrix.columns == queryMatrix.columns else {
-            throw ValidationError("base has \(baseMatrix.columns) dimensions, queries \(queryMatrix.columns)")
+            throw IndexCommandError("base has \(baseMatrix.columns) dimensions, queries \(queryMatrix.columns)")
         }
         func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
@@ -97,9 +97,9 @@ struct BenchANNCommand: ParsableCommand {
         var flatQPS: Double?
         if let groundtruth {
             let g: Matrix<Int32>
-            do { g = try VecsFile.readInt(URL(fileURLWithPath: groundtruth)) } catch { throw ValidationError("\(error)") }
+            do { g = try VecsFile.readInt(URL(fileURLWithPath: groundtruth)) } catch { throw IndexCommandError("\(error)") }
             guard g.rows == queryMatrix.rows, g.columns >= k else {
-                throw ValidationError("ground truth has \(g.rows)×\(g.columns), need \(queryMatrix.rows)×≥\(k)")
+                throw IndexCommandError("ground truth has \(g.rows)×\(g.columns), need \(queryMatrix.rows)×≥\(k)")
             }
             truth = (0..<g.rows).map { r in g.row(r).prefix(k).map { Int($0) } }
         } else {

@@ -73,14 +73,14 @@ struct BuildIndexCommand: ParsableCommand {
     func run() throws {
         let config = try common.loadConfig()
         guard let metric = Metric(name: metric ?? config.hnsw.metric) else {
-            throw ValidationError("config hnsw.metric '\(config.hnsw.metric)' is not cosine, ip or l2")
+            throw IndexCommandError("config hnsw.metric '\(config.hnsw.metric)' is not cosine, ip or l2")
         }
         let input = URL(fileURLWithPath: model ?? embeddings!)
         let items: EmbeddingMatrix
         do {
             items = model != nil ? try EmbeddingStore.importFactors(fromModel: input) : try EmbeddingStore.importMatrix(from: input)
         } catch {
-            throw ValidationError("\(error)")
+            throw IndexCommandError("\(error)")
         }
         let parameters = HNSWIndex.Parameters(
             m: m ?? config.hnsw.m, efConstruction: efConstruction ?? config.hnsw.efConstruction, seed: seed,
@@ -99,7 +99,7 @@ struct BuildIndexCommand: ParsableCommand {
             index = try HNSWIndex.build(vectors: items.matrix, ids: items.ids, metric: metric, parameters: parameters,
                                         threads: threads ?? Threads.count, progress: progress)
         } catch let error as VectorIndexError {
-            throw ValidationError("\(input.path): \(error)")
+            throw IndexCommandError("\(input.path): \(error)")
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         try index.save(to: output)

@@ -41,20 +41,20 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let config = try common.loadConfig()
         let loaded: HNSWIndex
-        do { loaded = try HNSWIndex.load(from: URL(fileURLWithPath: index)) } catch { throw ValidationError("\(error)") }
+        do { loaded = try HNSWIndex.load(from: URL(fileURLWithPath: index)) } catch { throw IndexCommandError("\(error)") }
         let queryMatrix: Matrix<Float>
         if let vector {
             let parts = vector.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let values = parts.compactMap { Float($0) }
             guard values.count == parts.count, values.allSatisfy(\.isFinite) else {
-                throw ValidationError("--vector: '\(vector)' is not a comma-separated list of numbers")
+                throw IndexCommandError("--vector: '\(vector)' is not a comma-separated list of numbers")
             }
             queryMatrix = Matrix(rows: 1, columns: values.count, values: values)
         } else {
-            do { queryMatrix = try VecsFile.readFloat(URL(fileURLWithPath: queries!)) } catch { throw ValidationError("\(error)") }
+            do { queryMatrix = try VecsFile.readFloat(URL(fileURLWithPath: queries!)) } catch { throw IndexCommandError("\(error)") }
         }
         guard queryMatrix.columns == loaded.dimension else {
-            throw ValidationError("queries have \(queryMatrix.columns) dimensions, the index has \(loaded.dimension)")
+            throw IndexCommandError("queries have \(queryMatrix.columns) dimensions, the index has \(loaded.dimension)")
         }
         let results = loaded.search(batch: queryMatrix, k: k, ef: ef ?? config.hnsw.efSearch)
         if json {
@@ -66,4 +66,11 @@ struct SearchCommand: ParsableCommand {
             for n in list { print("  \(n.id)\t\(n.distance)") }
         }
     }
+}
+
+/// A failure of the vector-search commands that is about the input, not the command line: printed as
+/// "Error: …" without the usage text.
+struct IndexCommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

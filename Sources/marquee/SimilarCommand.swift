@@ -53,14 +53,14 @@ struct SimilarCommand: ParsableCommand {
             catalog = try MovieLensDataset.load(
                 from: dataDirectory, options: LoadOptions(threshold: config.data.threshold, skipBadLines: config.data.skipBadLines)
             ).catalog
-        } catch { throw ValidationError("\(error)") }
+        } catch { throw IndexCommandError("\(error)") }
         let loaded: HNSWIndex
-        do { loaded = try HNSWIndex.load(from: URL(fileURLWithPath: index)) } catch { throw ValidationError("\(error)") }
+        do { loaded = try HNSWIndex.load(from: URL(fileURLWithPath: index)) } catch { throw IndexCommandError("\(error)") }
 
         let query: Movie
         if let movieId {
             guard let m = catalog[Int32(truncatingIfNeeded: movieId)] else {
-                throw ValidationError("movie id \(movieId) is not in the catalogue of \(dataDirectory.path)")
+                throw IndexCommandError("movie id \(movieId) is not in the catalogue of \(dataDirectory.path)")
             }
             query = m
         } else {
@@ -69,9 +69,9 @@ struct SimilarCommand: ParsableCommand {
         let id = Int(query.id)
         guard loaded.contains(id) else {
             if loaded.refusedZeroVectors.contains(id) {
-                throw ValidationError("\"\(query.title)\" (\(id)) has an all-zero vector (no training signal), so it has no neighbours under cosine")
+                throw IndexCommandError("\"\(query.title)\" (\(id)) has an all-zero vector (no training signal), so it has no neighbours under cosine")
             }
-            throw ValidationError("\"\(query.title)\" (\(id)) is not in the index \(index)")
+            throw IndexCommandError("\"\(query.title)\" (\(id)) is not in the index \(index)")
         }
         let neighbours = try loaded.neighbors(of: id, k: k, ef: ef ?? config.hnsw.efSearch)
         let items = neighbours.map { n in
@@ -84,7 +84,8 @@ struct SimilarCommand: ParsableCommand {
         }
         print("Movies similar to \(query.title) [\(id)]:")
         for (rank, item) in items.enumerated() {
-            print(String(format: "%3d. %-60@ %8.4f  [%d]", rank + 1, item.title as NSString, item.score, item.movie_id))
+            let padded = item.title.count < 60 ? item.title + String(repeating: " ", count: 60 - item.title.count) : item.title
+            print(String(format: "%3d. ", rank + 1) + padded + String(format: " %8.4f  [%d]", item.score, item.movie_id))
         }
     }
 }
@@ -100,9 +101,9 @@ struct TitleMatcher {
         let prefixed = exact.isEmpty ? catalog.movies.filter { $0.title.lowercased().hasPrefix(wanted) } : exact
         if prefixed.count == 1 { return prefixed[0] }
         if prefixed.count > 1 {
-            throw ValidationError("\"\(text)\" matches \(prefixed.count) movies; say which:\n" + list(prefixed.prefix(10)))
+            throw IndexCommandError("\"\(text)\" matches \(prefixed.count) movies; say which:\n" + list(prefixed.prefix(10)))
         }
-        throw ValidationError("no movie titled \"\(text)\"" + (closeMatches(wanted).isEmpty ? "" : "; did you mean:\n" + list(closeMatches(wanted))))
+        throw IndexCommandError("no movie titled \"\(text)\"" + (closeMatches(wanted).isEmpty ? "" : "; did you mean:\n" + list(closeMatches(wanted))))
     }
 
     private func list<S: Sequence>(_ movies: S) -> String where S.Element == Movie {
