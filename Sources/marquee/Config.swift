@@ -27,9 +27,17 @@ struct MarqueeConfig: Codable, Equatable {
         var batchSize = 64
     }
 
+    struct HNSWSection: Codable, Equatable {
+        var m = 16
+        var efConstruction = 200
+        var efSearch = 64
+        var metric = "cosine"
+    }
+
     var data = DataSection()
     var paths = PathsSection()
     var evaluation = EvaluationSection()
+    var hnsw = HNSWSection()
 
     /// Reads `path` (or `config.yaml` when present and no path is given) over the defaults.
     static func load(path: String?) throws -> MarqueeConfig {
@@ -72,12 +80,13 @@ private func describe(_ error: DecodingError) -> String {
 
 // Lenient decoding: any missing key keeps its default; keys are snake_case in YAML.
 extension MarqueeConfig {
-    enum CodingKeys: String, CodingKey { case data, paths, evaluation }
+    enum CodingKeys: String, CodingKey { case data, paths, evaluation, hnsw }
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         data = try c.decodeIfPresent(DataSection.self, forKey: .data) ?? DataSection()
         paths = try c.decodeIfPresent(PathsSection.self, forKey: .paths) ?? PathsSection()
         evaluation = try c.decodeIfPresent(EvaluationSection.self, forKey: .evaluation) ?? EvaluationSection()
+        hnsw = try c.decodeIfPresent(HNSWSection.self, forKey: .hnsw) ?? HNSWSection()
     }
 }
 extension MarqueeConfig.DataSection {
@@ -116,5 +125,16 @@ extension MarqueeConfig.EvaluationSection {
         `protocol` = try c.decodeIfPresent(String.self, forKey: .protocol) ?? d.protocol
         negatives = try c.decodeIfPresent(Int.self, forKey: .negatives) ?? d.negatives
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
+    }
+}
+extension MarqueeConfig.HNSWSection {
+    enum CodingKeys: String, CodingKey { case m, efConstruction = "ef_construction", efSearch = "ef_search", metric }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Self()
+        m = try c.decodeIfPresent(Int.self, forKey: .m) ?? d.m
+        efConstruction = try c.decodeIfPresent(Int.self, forKey: .efConstruction) ?? d.efConstruction
+        efSearch = try c.decodeIfPresent(Int.self, forKey: .efSearch) ?? d.efSearch
+        metric = try c.decodeIfPresent(String.self, forKey: .metric) ?? d.metric
     }
 }

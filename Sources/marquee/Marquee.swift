@@ -18,6 +18,7 @@ struct Marquee: ParsableCommand {
             Evaluate.self,
             Synth.self,
             Download.self,
+            BuildIndexCommand.self, SearchCommand.self, SimilarCommand.self, BenchANNCommand.self,
         ]
     )
 
