@@ -26,6 +26,17 @@ struct MarqueeConfig: Codable, Equatable {
         var negatives = 100
         var batchSize = 64
     }
+    /// Implicit-feedback ALS (`train --model als`, `evaluate` model `als`).
+    struct ALSSection: Codable, Equatable {
+        var factors = 64
+        var regularization: Float = 0.5
+        var alpha: Float = 10
+        var iterations = 15
+        var solver = "cg"
+        var cgSteps = 3
+        var confidence = "binary"
+        var seed: UInt64 = 42
+    }
 
     struct HNSWSection: Codable, Equatable {
         var m = 16
@@ -38,6 +49,7 @@ struct MarqueeConfig: Codable, Equatable {
     var paths = PathsSection()
     var evaluation = EvaluationSection()
     var hnsw = HNSWSection()
+    var als = ALSSection()
 
     /// Reads `path` (or `config.yaml` when present and no path is given) over the defaults.
     static func load(path: String?) throws -> MarqueeConfig {
@@ -80,13 +92,14 @@ private func describe(_ error: DecodingError) -> String {
 
 // Lenient decoding: any missing key keeps its default; keys are snake_case in YAML.
 extension MarqueeConfig {
-    enum CodingKeys: String, CodingKey { case data, paths, evaluation, hnsw }
+    enum CodingKeys: String, CodingKey { case data, paths, evaluation, hnsw, als }
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         data = try c.decodeIfPresent(DataSection.self, forKey: .data) ?? DataSection()
         paths = try c.decodeIfPresent(PathsSection.self, forKey: .paths) ?? PathsSection()
         evaluation = try c.decodeIfPresent(EvaluationSection.self, forKey: .evaluation) ?? EvaluationSection()
         hnsw = try c.decodeIfPresent(HNSWSection.self, forKey: .hnsw) ?? HNSWSection()
+        als = try c.decodeIfPresent(ALSSection.self, forKey: .als) ?? ALSSection()
     }
 }
 extension MarqueeConfig.DataSection {
@@ -136,5 +149,22 @@ extension MarqueeConfig.HNSWSection {
         efConstruction = try c.decodeIfPresent(Int.self, forKey: .efConstruction) ?? d.efConstruction
         efSearch = try c.decodeIfPresent(Int.self, forKey: .efSearch) ?? d.efSearch
         metric = try c.decodeIfPresent(String.self, forKey: .metric) ?? d.metric
+    }
+}
+extension MarqueeConfig.ALSSection {
+    enum CodingKeys: String, CodingKey {
+        case factors, regularization, alpha, iterations, solver, cgSteps = "cg_steps", confidence, seed
+    }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Self()
+        factors = try c.decodeIfPresent(Int.self, forKey: .factors) ?? d.factors
+        regularization = try c.decodeIfPresent(Float.self, forKey: .regularization) ?? d.regularization
+        alpha = try c.decodeIfPresent(Float.self, forKey: .alpha) ?? d.alpha
+        iterations = try c.decodeIfPresent(Int.self, forKey: .iterations) ?? d.iterations
+        solver = try c.decodeIfPresent(String.self, forKey: .solver) ?? d.solver
+        cgSteps = try c.decodeIfPresent(Int.self, forKey: .cgSteps) ?? d.cgSteps
+        confidence = try c.decodeIfPresent(String.self, forKey: .confidence) ?? d.confidence
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
     }
 }

@@ -19,6 +19,9 @@ struct Marquee: ParsableCommand {
             Synth.self,
             Download.self,
             BuildIndexCommand.self, SearchCommand.self, SimilarCommand.self, BenchANNCommand.self,
+            Train.self,
+            Export.self,
+            ALSBench.self,
         ]
     )
 

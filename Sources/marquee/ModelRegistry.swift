@@ -24,6 +24,7 @@ var modelRegistry: ModelRegistry<TrainingContext> { ModelRegistry([
     // ── popularity ────────────────────────────────────────────────────────────────────────────────────
     .init("popularity", "items ranked by number of positives in train") { train, _ in Popularity(training: train) },
     // ── als (branch als) ──────────────────────────────────────────────────────────────────────────────
+    .init("als", "implicit-feedback ALS (config als:)") { train, c in try ALS.train(on: train, configuration: c.config.als.configuration(seed: c.seed)).model },
 
     // ── gmf / mlp / neumf (branch ncf) ────────────────────────────────────────────────────────────────
 
