@@ -74,20 +74,37 @@ extension NeuralCF {
         }}}}}
     }
 
-    /// The output logit for one (user, item) pair (same value as `scores(forUser:)` up to rounding).
-    public func score(user: Int, item: Int) -> Float {
-        let w = NCFWorkspace(architecture: architecture, capacity: 1)
-        var u = Int32(user), i = Int32(item)
+    /// The output logits of (user, item) pairs, `users[b]` with `items[b]`: the training forward pass in
+    /// batches, for scoring sampled candidates (leave-one-out with sampled negatives, re-ranking).
+    public func scores(users: [Int32], items: [Int32]) -> [Float] {
+        precondition(users.count == items.count)
+        let chunk = 1024
+        let w = NCFWorkspace(architecture: architecture, capacity: min(chunk, max(users.count, 1)))
+        var out = [Float](repeating: 0, count: users.count)
         gmfUser.withUnsafeBufferPointer { gu in
         gmfItem.withUnsafeBufferPointer { gi in
         mlpUser.withUnsafeBufferPointer { mu in
         mlpItem.withUnsafeBufferPointer { mi in
         dense.withUnsafeBufferPointer { dw in
-            let weights = NCFWeights(gmfUser: gu.baseAddress ?? dw.baseAddress!, gmfItem: gi.baseAddress ?? dw.baseAddress!,
-                                     mlpUser: mu.baseAddress ?? dw.baseAddress!, mlpItem: mi.baseAddress ?? dw.baseAddress!,
-                                     dense: dw.baseAddress!)
-            w.forward(weights, users: &u, items: &i, count: 1)
-        }}}}}
-        return w.logits.pointer[0]
+        users.withUnsafeBufferPointer { up in
+        items.withUnsafeBufferPointer { ip in
+            let fallback = dw.baseAddress!
+            let weights = NCFWeights(gmfUser: gu.baseAddress ?? fallback, gmfItem: gi.baseAddress ?? fallback,
+                                     mlpUser: mu.baseAddress ?? fallback, mlpItem: mi.baseAddress ?? fallback,
+                                     dense: fallback)
+            var start = 0
+            while start < users.count {
+                let n = min(chunk, users.count - start)
+                w.forward(weights, users: up.baseAddress! + start, items: ip.baseAddress! + start, count: n)
+                for b in 0..<n { out[start + b] = w.logits.pointer[b] }
+                start += n
+            }
+        }}}}}}}
+        return out
+    }
+
+    /// The output logit for one (user, item) pair (same value as `scores(forUser:)` up to rounding).
+    public func score(user: Int, item: Int) -> Float {
+        scores(users: [Int32(user)], items: [Int32(item)])[0]
     }
 }

@@ -24,9 +24,26 @@ struct MarqueeConfig: Codable, Equatable {
         var models = ["popularity"]
     }
 
+    /// Neural Collaborative Filtering (GMF, MLP, NeuMF): `marquee train --model gmf|mlp|neumf`.
+    struct NCFSection: Codable, Equatable {
+        var factors = 8
+        var layers = [64, 32, 16, 8]
+        var epochs = 20
+        var batchSize = 256
+        var learningRate: Float = 0.001
+        var negatives = 4
+        var regularization: Float = 0
+        var seed: UInt64 = 42
+        var patience = 3
+        var validation = true
+        var validationUsers = 1000
+        var alpha: Float = 0.5
+    }
+
     var data = DataSection()
     var paths = PathsSection()
     var evaluation = EvaluationSection()
+    var ncf = NCFSection()
 
     /// Reads `path` (or `config.yaml` when present and no path is given) over the defaults.
     static func load(path: String?) throws -> MarqueeConfig {
@@ -69,12 +86,13 @@ private func describe(_ error: DecodingError) -> String {
 
 // Lenient decoding: any missing key keeps its default; keys are snake_case in YAML.
 extension MarqueeConfig {
-    enum CodingKeys: String, CodingKey { case data, paths, evaluation }
+    enum CodingKeys: String, CodingKey { case data, paths, evaluation, ncf }
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         data = try c.decodeIfPresent(DataSection.self, forKey: .data) ?? DataSection()
         paths = try c.decodeIfPresent(PathsSection.self, forKey: .paths) ?? PathsSection()
         evaluation = try c.decodeIfPresent(EvaluationSection.self, forKey: .evaluation) ?? EvaluationSection()
+        ncf = try c.decodeIfPresent(NCFSection.self, forKey: .ncf) ?? NCFSection()
     }
 }
 extension MarqueeConfig.DataSection {
@@ -109,5 +127,27 @@ extension MarqueeConfig.EvaluationSection {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
         k = try c.decodeIfPresent(Int.self, forKey: .k) ?? d.k
         models = try c.decodeIfPresent([String].self, forKey: .models) ?? d.models
+    }
+}
+extension MarqueeConfig.NCFSection {
+    enum CodingKeys: String, CodingKey {
+        case factors, layers, epochs, batchSize = "batch_size", learningRate = "learning_rate", negatives
+        case regularization, seed, patience, validation, validationUsers = "validation_users", alpha
+    }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Self()
+        factors = try c.decodeIfPresent(Int.self, forKey: .factors) ?? d.factors
+        layers = try c.decodeIfPresent([Int].self, forKey: .layers) ?? d.layers
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
+        learningRate = try c.decodeIfPresent(Float.self, forKey: .learningRate) ?? d.learningRate
+        negatives = try c.decodeIfPresent(Int.self, forKey: .negatives) ?? d.negatives
+        regularization = try c.decodeIfPresent(Float.self, forKey: .regularization) ?? d.regularization
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+        patience = try c.decodeIfPresent(Int.self, forKey: .patience) ?? d.patience
+        validation = try c.decodeIfPresent(Bool.self, forKey: .validation) ?? d.validation
+        validationUsers = try c.decodeIfPresent(Int.self, forKey: .validationUsers) ?? d.validationUsers
+        alpha = try c.decodeIfPresent(Float.self, forKey: .alpha) ?? d.alpha
     }
 }

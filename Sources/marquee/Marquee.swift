@@ -14,6 +14,7 @@ struct Marquee: ParsableCommand {
         (default Indexes/), one subfolder per dataset.
         """,
         subcommands: [
+            Train.self,
         ]
     )
 
