@@ -15,6 +15,7 @@ struct Marquee: ParsableCommand {
         """,
         subcommands: [
             Train.self,
+            ExportScores.self,
         ]
     )
 
