@@ -22,6 +22,9 @@ struct MarqueeConfig: Codable, Equatable {
         var seed: UInt64 = 42
         var k = 10
         var models = ["popularity"]
+        var `protocol` = "full"
+        var negatives = 100
+        var batchSize = 64
     }
 
     /// Neural Collaborative Filtering (GMF, MLP, NeuMF): `marquee train --model gmf|mlp|neumf`.
@@ -116,6 +119,7 @@ extension MarqueeConfig.PathsSection {
 extension MarqueeConfig.EvaluationSection {
     enum CodingKeys: String, CodingKey {
         case split, testFraction = "test_fraction", leaveLast = "leave_last", timeCut = "time_cut", seed, k, models
+        case `protocol`, negatives, batchSize = "batch_size"
     }
     init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -127,6 +131,9 @@ extension MarqueeConfig.EvaluationSection {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
         k = try c.decodeIfPresent(Int.self, forKey: .k) ?? d.k
         models = try c.decodeIfPresent([String].self, forKey: .models) ?? d.models
+        `protocol` = try c.decodeIfPresent(String.self, forKey: .protocol) ?? d.protocol
+        negatives = try c.decodeIfPresent(Int.self, forKey: .negatives) ?? d.negatives
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
     }
 }
 extension MarqueeConfig.NCFSection {

@@ -14,6 +14,10 @@ struct Marquee: ParsableCommand {
         (default Indexes/), one subfolder per dataset.
         """,
         subcommands: [
+            Ingest.self,
+            Evaluate.self,
+            Synth.self,
+            Download.self,
             Train.self,
             ExportScores.self,
         ]

@@ -41,7 +41,7 @@ extension Train {
         let dataset = try MovieLensDataset.load(from: dataDirectory, options: loadOptions)
         let all = dataset.interactions
 
-        var options = NeuralCF.TrainingOptions()
+        var options = c.trainingOptions(seed: seed ?? c.seed)
         options.epochs = epochs ?? c.epochs
         options.batchSize = batchSize ?? c.batchSize
         options.learningRate = learningRate ?? c.learningRate
@@ -105,6 +105,32 @@ extension Train {
             print("kept epoch \(report.bestEpoch)\(report.stoppedEarly ? " (stopped early)" : ""); wrote \(outURL.path)")
         }
     }
+}
+
+extension MarqueeConfig.NCFSection {
+    /// The training options of this section, with `seed`.
+    func trainingOptions(seed: UInt64) -> NeuralCF.TrainingOptions {
+        var options = NeuralCF.TrainingOptions()
+        options.epochs = epochs
+        options.batchSize = batchSize
+        options.learningRate = learningRate
+        options.negatives = negatives
+        options.regularization = regularization
+        options.seed = seed
+        options.patience = patience
+        return options
+    }
+}
+
+/// `marquee evaluate`'s way to train an NCF model: the `ncf:` config section for a fixed number of
+/// epochs (no validation hold-out: evaluation's own test part stays unseen, and train stays whole).
+func trainNCFForEvaluation(_ kind: NeuralCF.Kind, _ train: Interactions, _ context: TrainingContext) throws -> any Recommender {
+    let c = context.config.ncf
+    let architecture = NeuralCF.Architecture(kind: kind, factors: c.factors, layers: c.layers,
+                                             userCount: train.userCount, itemCount: train.itemCount)
+    let progress = ProgressReporter("training \(kind.rawValue)", total: 0)
+    defer { progress.finish() }
+    return try NeuralCF.train(architecture, on: train, options: c.trainingOptions(seed: context.seed), progress: progress).model
 }
 
 /// Each user's latest positive (by timestamp) held out of training, for validation while training:
