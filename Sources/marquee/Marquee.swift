@@ -22,6 +22,7 @@ struct Marquee: ParsableCommand {
             Train.self,
             Export.self,
             ALSBench.self,
+            ExportScores.self,
         ]
     )
 
