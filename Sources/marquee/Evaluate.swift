@@ -166,6 +166,7 @@ struct Evaluate: ParsableCommand {
         // Train and evaluate each model.
         let context = TrainingContext(config: config, seed: s.seed, artifactDirectory: artifacts)
         var results: [(name: String, result: ModelResult)] = []
+        var evaluationSeconds: [String: Double] = [:]
         for name in s.models {
             note("training \(name)")
             let trained = try modelRegistry.train(name, on: partition.train, context: context)
@@ -173,6 +174,8 @@ struct Evaluate: ParsableCommand {
                 throw EvaluationError.modelShape(name: name, items: trained.model.itemCount, expected: partition.train.itemCount)
             }
             note("evaluating \(name)")
+            let evaluationStart = Date()
+            defer { evaluationSeconds[name] = Date().timeIntervalSince(evaluationStart) }
             if loo {
                 let metrics = SampledRankingProtocol(negatives: s.negatives, k: s.k, seed: s.seed, batchSize: s.batchSize)
                     .evaluate(trained.model, split: partition)
@@ -190,7 +193,8 @@ struct Evaluate: ParsableCommand {
         if json {
             try printJSON(report)
         } else {
-            print(report.table(order: results.map(\.name), splitDescription: partition.kind.description,
+            print(report.table(order: results.map(\.name), evaluationSeconds: evaluationSeconds,
+                               splitDescription: partition.kind.description,
                                dataName: train == nil ? dataDirectory.standardizedFileURL.lastPathComponent : "supplied files"))
         }
     }
@@ -250,7 +254,7 @@ struct EvaluationReport: Encodable {
     var models: [String: ModelResult]
 
     /// A readable table, one row per model in `order`.
-    func table(order: [String], splitDescription: String, dataName: String) -> String {
+    func table(order: [String], evaluationSeconds: [String: Double], splitDescription: String, dataName: String) -> String {
         var lines = ["\(dataName): \(dataset.users) users, \(dataset.items) items, \(dataset.positives) positives",
                      "split: \(splitDescription); protocol: \(`protocol`)\(negatives.map { " (\($0) sampled negatives)" } ?? ""); K = \(k)",
                      ""]
@@ -261,19 +265,20 @@ struct EvaluationReport: Encodable {
         let nameWidth = max(10, order.map(\.count).max() ?? 0)
         func name(_ text: String) -> String { text + String(repeating: " ", count: max(0, nameWidth - text.count)) }
         if `protocol` == "loo-sampled" {
-            lines.append(name("model") + ["HR@\(k)", "NDCG@\(k)", "users", "train s"].map { cell($0, 10) }.joined())
+            lines.append(name("model") + ["HR@\(k)", "NDCG@\(k)", "users", "train s", "eval s"].map { cell($0, 10) }.joined())
             for model in order {
                 guard case let .sampled(m, seconds)? = models[model] else { continue }
-                lines.append(name(model) + [number(m.hitRate), number(m.ndcg), "\(m.usersEvaluated)", String(format: "%.2f", seconds)]
+                lines.append(name(model) + [number(m.hitRate), number(m.ndcg), "\(m.usersEvaluated)", String(format: "%.2f", seconds),
+                                        String(format: "%.2f", evaluationSeconds[model] ?? 0)]
                     .map { cell($0, 10) }.joined())
             }
         } else {
-            let headers = ["P@\(k)", "R@\(k)", "NDCG@\(k)", "HR@\(k)", "MAP@\(k)", "MRR@\(k)", "cov@\(k)", "users", "train s"]
+            let headers = ["P@\(k)", "R@\(k)", "NDCG@\(k)", "HR@\(k)", "MAP@\(k)", "MRR@\(k)", "cov@\(k)", "users", "train s", "eval s"]
             lines.append(name("model") + headers.map { cell($0, 10) }.joined())
             for model in order {
                 guard case let .full(m, seconds)? = models[model] else { continue }
                 let cells = [m.precision, m.recall, m.ndcg, m.hitRate, m.map, m.mrr, m.coverage].map(number)
-                    + ["\(m.usersEvaluated)", String(format: "%.2f", seconds)]
+                    + ["\(m.usersEvaluated)", String(format: "%.2f", seconds), String(format: "%.2f", evaluationSeconds[model] ?? 0)]
                 lines.append(name(model) + cells.map { cell($0, 10) }.joined())
             }
         }

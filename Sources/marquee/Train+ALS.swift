@@ -6,7 +6,7 @@ import Models
 
 /// The options only ALS takes (`marquee train --model als`).
 struct ALSTrainOptions: ParsableArguments {
-    @Option(help: "ALS: λ, weight of the L2 penalty (default: config als.regularization).")
+    @Option(help: "λ, weight of the L2 penalty (ALS and NCF; default: the model's config section).")
     var regularization: Float?
 
     @Option(help: "ALS: α, a positive's confidence is 1 + α·r (default: config als.alpha).")

@@ -66,8 +66,9 @@ func runMarquee(_ arguments: [String], in directory: URL? = nil) throws -> Marqu
     defer { try? FileManager.default.removeItem(at: scratch) }
     process.currentDirectoryURL = directory ?? scratch
     let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    // Not FileManager.createFile: on Linux it writes atomically through a /tmp/TemporaryDirectory.* it leaves behind.
+    try Data().write(to: outURL)
+    try Data().write(to: errURL)
     let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
     process.standardOutput = out
     process.standardError = err
@@ -91,6 +92,6 @@ func makeTemporaryDirectory(_ label: String = "marquee-test") throws -> URL {
 @discardableResult
 func writeFile(_ text: String, to name: String, in directory: URL) throws -> URL {
     let url = directory.appendingPathComponent(name)
-    try text.write(to: url, atomically: true, encoding: .utf8)
+    try text.write(to: url, atomically: false, encoding: .utf8)   // atomically leaves /tmp/TemporaryDirectory.* on Linux
     return url
 }
