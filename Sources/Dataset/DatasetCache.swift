@@ -113,7 +113,9 @@ enum DatasetCache {
     /// The dataset cached at `url`, or nil when the cache is not current for `stamp`.
     /// - Throws: when the file is damaged (`ArtifactError`, or `Inconsistent` for sizes that do not add up).
     static func load(from url: URL, expecting stamp: Stamp) throws -> MovieLensDataset? {
+        var trace = Trace()
         let reader = try ArtifactReader(url: url, expectedKind: kind, verifyChecksums: true)
+        trace.mark("cache: open and verify")
         guard reader.kindVersion == UInt32(readerVersion) else { return nil }
         let meta = try reader.metadata(Meta.self)
         guard meta.stamp == stamp else { return nil }
@@ -123,6 +125,7 @@ enum DatasetCache {
         guard users.count == meta.users, items.count == meta.items else { throw Inconsistent(description: "id maps do not match the header") }
         let byUser = try matrix("byUser", rows: users.count, columns: items.count, nnz: meta.ratings, reader)
         let byItem = try matrix("byItem", rows: items.count, columns: users.count, nnz: meta.ratings, reader)
+        trace.mark("cache: matrices")
 
         let ids = try reader.array("movies.ids", as: Int32.self)
         let titles = try reader.buffer("movies.titles", as: UInt8.self)
@@ -155,6 +158,7 @@ enum DatasetCache {
             titleStart = titleEnd
             genreStart = genreEnd
         }
+        trace.mark("cache: catalogue")
         let interactions = Interactions(users: users, items: items, byUser: byUser, byItem: byItem, threshold: meta.stamp.threshold)
         return MovieLensDataset(format: meta.stamp.format, interactions: interactions, catalog: Catalog(movies: movies), report: meta.report)
     }

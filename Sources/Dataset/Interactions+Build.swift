@@ -69,6 +69,7 @@ enum InteractionBuilder {
         knownNonNegativeMaxima: (maxUser: Int32, maxMovie: Int32)? = nil, threads: Int = ParallelWork.defaultThreads,
         releaseInput: () -> Void = {}
     ) -> (Interactions, BuildReport) {
+        var trace = Trace()
         let parts = partition(segments, parts: segments.reduce(0) { $0 + $1.count } < 1 << 16 ? 1 : threads)
         var minUser: Int32 = 0, minMovie: Int32 = 0, maxUser: Int32 = -1, maxMovie: Int32 = -1
         if let known = knownNonNegativeMaxima {
@@ -114,6 +115,7 @@ enum InteractionBuilder {
             (itemMap, itemDense) = ranks(seenItems, tableSize: itemTableSize, parts: parts.count, given: items)
         }
 
+        trace.mark("build: id maps")
         // 2. Item-major counting sort.
         let itemCount = itemMap.count, userCount = userMap.count
         var cursor = [Int](repeating: 0, count: parts.count * itemCount)
@@ -150,6 +152,7 @@ enum InteractionBuilder {
             itemStart[i + 1] = running
         }
         let kept = itemStart[itemCount]
+        trace.mark("build: count by item")
         var report = BuildReport()
         report.unknownIds = unknown.reduce(0, +)
 
@@ -182,7 +185,9 @@ enum InteractionBuilder {
                 }
             }
         }
+        trace.mark("build: scatter by item")
         releaseInput()
+        trace.mark("build: release input")
         var itemMajor: CSRMatrix? = CSRMatrix(rows: itemCount, columns: userCount, rowStart: itemStart, columnIndex: itemMajorUsers,
                                               values: itemMajorValues, timestamps: itemMajorTimes)
         itemMajorUsers = []; itemMajorValues = []; itemMajorTimes = []
@@ -190,12 +195,15 @@ enum InteractionBuilder {
         // 3. User-major, items ascending in each row.
         var byUser = itemMajor!.transposedInParallel(threads: threads)
         itemMajor = nil
+        trace.mark("build: transpose to CSR")
 
         // 4. Repeated pairs.
         report.repeats = byUser.resolveRepeats(threads: threads)
+        trace.mark("build: repeats")
 
         // 5. Item-major, users ascending.
         let byItem = byUser.transposedInParallel(threads: threads)
+        trace.mark("build: transpose to CSC")
         return (Interactions(users: userMap, items: itemMap, byUser: byUser, byItem: byItem, threshold: threshold), report)
     }
 

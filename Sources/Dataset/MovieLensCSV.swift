@@ -20,6 +20,8 @@ enum MovieLensCSV {
         }
         var layout = RatingsLayout.csv
         layout.order = order
+        var trace = Trace()
+        defer { trace.mark("parse \(url.lastPathComponent)") }
         return try RatingsParser.parse(file, layout: layout, bodyStart: bodyStart, skipBadLines: skipBadLines,
                                        chunkSize: chunkSize, threads: threads)
     }
