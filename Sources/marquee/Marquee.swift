@@ -18,6 +18,11 @@ struct Marquee: ParsableCommand {
             Evaluate.self,
             Synth.self,
             Download.self,
+            BuildIndexCommand.self, SearchCommand.self, SimilarCommand.self, BenchANNCommand.self,
+            Train.self,
+            Export.self,
+            ALSBench.self,
+            ExportScores.self,
         ]
     )
 

@@ -24,8 +24,12 @@ var modelRegistry: ModelRegistry<TrainingContext> { ModelRegistry([
     // ── popularity ────────────────────────────────────────────────────────────────────────────────────
     .init("popularity", "items ranked by number of positives in train") { train, _ in Popularity(training: train) },
     // ── als (branch als) ──────────────────────────────────────────────────────────────────────────────
+    .init("als", "implicit-feedback ALS (config als:)") { train, c in try ALS.train(on: train, configuration: c.config.als.configuration(seed: c.seed)).model },
 
     // ── gmf / mlp / neumf (branch ncf) ────────────────────────────────────────────────────────────────
+    .init("gmf", "NCF generalised matrix factorisation (config ncf:)") { train, c in try trainNCFForEvaluation(.gmf, train, c) },
+    .init("mlp", "NCF multi-layer perceptron (config ncf:)") { train, c in try trainNCFForEvaluation(.mlp, train, c) },
+    .init("neumf", "NCF NeuMF = GMF + MLP (config ncf:)") { train, c in try trainNCFForEvaluation(.neumf, train, c) },
 
     // ── end of list ───────────────────────────────────────────────────────────────────────────────────
 ]) }

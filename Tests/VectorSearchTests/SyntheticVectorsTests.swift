@@ -10,17 +10,23 @@ private func temporaryDirectory(_ name: String) -> URL {
 /// Brute force in Double: every distance, sorted by (distance, id).
 private func bruteForce(base: Matrix<Float>, queries: Matrix<Float>, k: Int) -> [[(id: Int, distance: Double)]] {
     let d = base.columns
-    return (0..<queries.rows).map { i in
-        var all = (0..<base.rows).map { r -> (id: Int, distance: Double) in
-            var s = 0.0
-            for j in 0..<d {
-                let diff = Double(queries.values[i * d + j]) - Double(base.values[r * d + j])
-                s += diff * diff
+    return base.values.withUnsafeBufferPointer { x in
+        queries.values.withUnsafeBufferPointer { q in
+            (0..<queries.rows).map { i in
+                var all = [(id: Int, distance: Double)]()
+                all.reserveCapacity(base.rows)
+                for r in 0..<base.rows {
+                    var s = 0.0
+                    for j in 0..<d {
+                        let diff = Double(q[i * d + j]) - Double(x[r * d + j])
+                        s += diff * diff
+                    }
+                    all.append((r, s))
+                }
+                all.sort { $0.distance < $1.distance || ($0.distance == $1.distance && $0.id < $1.id) }
+                return Array(all.prefix(k))
             }
-            return (r, s)
         }
-        all.sort { $0.distance < $1.distance || ($0.distance == $1.distance && $0.id < $1.id) }
-        return Array(all.prefix(k))
     }
 }
 
