@@ -39,9 +39,19 @@ public struct CSRMatrix: Sendable, Equatable {
         self.timestamps = timestamps
     }
 
-    /// Builds a matrix from coordinate triplets (any order). Repeated (row, column) pairs must have been
-    /// resolved by the caller.
+    /// Builds a matrix from coordinate triplets (any order). Each row comes out sorted by column; entries
+    /// with equal (row, column) keep their input order. Repeated pairs must be resolved by the caller.
+    /// - Complexity: O(n + rows + columns): a counting sort by column, then a transposition (a stable
+    ///   counting sort by row).
     public init(rows: Int, columns: Int, rowIndex: [Int32], columnIndex: [Int32], values: [Float], timestamps: [Int64]) {
+        let byColumn = CSRMatrix.grouped(rows: columns, columns: rows, rowIndex: columnIndex, columnIndex: rowIndex,
+                                         values: values, timestamps: timestamps)
+        self = byColumn.transposedInParallel()
+    }
+
+    /// Triplets grouped by row (a stable counting sort; rows not sorted inside).
+    static func grouped(rows: Int, columns: Int, rowIndex: [Int32], columnIndex: [Int32], values: [Float], timestamps: [Int64]) -> CSRMatrix {
+        precondition(rowIndex.count == columnIndex.count && values.count == rowIndex.count && timestamps.count == rowIndex.count)
         let n = rowIndex.count
         var start = [Int](repeating: 0, count: rows + 1)
         for r in rowIndex { start[Int(r) + 1] += 1 }
@@ -58,9 +68,7 @@ public struct CSRMatrix: Sendable, Equatable {
             vals[p] = values[e]
             times[p] = timestamps[e]
         }
-        var m = CSRMatrix(rows: rows, columns: columns, rowStart: start, columnIndex: cols, values: vals, timestamps: times)
-        m.sortRows()
-        self = m
+        return CSRMatrix(rows: rows, columns: columns, rowStart: start, columnIndex: cols, values: vals, timestamps: times)
     }
 
     /// Sorts each row's entries by column index.
@@ -78,28 +86,8 @@ public struct CSRMatrix: Sendable, Equatable {
     }
 
     /// The transpose (items × users from users × items), rows sorted.
-    public func transposed() -> CSRMatrix {
-        var start = [Int](repeating: 0, count: columns + 1)
-        for c in columnIndex { start[Int(c) + 1] += 1 }
-        for c in 0..<columns { start[c + 1] += start[c] }
-        var cursor = Array(start.dropLast())
-        let n = nonZeroCount
-        var cols = [Int32](repeating: 0, count: n)
-        var vals = [Float](repeating: 0, count: n)
-        var times = [Int64](repeating: 0, count: n)
-        for r in 0..<rows {
-            for p in range(ofRow: r) {
-                let c = Int(columnIndex[p])
-                let q = cursor[c]
-                cursor[c] = q + 1
-                cols[q] = Int32(r)
-                vals[q] = values[p]
-                times[q] = timestamps[p]
-            }
-        }
-        // Rows are visited in order, so each transposed row is already sorted.
-        return CSRMatrix(rows: columns, columns: rows, rowStart: start, columnIndex: cols, values: vals, timestamps: times)
-    }
+    /// - Complexity: O(nnz + rows + columns), a parallel counting sort.
+    public func transposed() -> CSRMatrix { transposedInParallel() }
 
     /// The entries for which `keep(value)` holds, same shape.
     public func filtered(_ keep: (Float) -> Bool) -> CSRMatrix {

@@ -8,12 +8,18 @@ public struct Movie: Sendable, Equatable, Codable {
     public let year: Int?
     /// Genre names, e.g. ["Adventure", "Animation"]; empty when none are listed.
     public let genres: [String]
+    /// IMDb id (the number in `tt0114709`), when the dataset links it (`links.csv`).
+    public let imdbId: Int?
+    /// The Movie Database id, when the dataset links it (`links.csv`).
+    public let tmdbId: Int?
 
-    public init(id: Int32, title: String, year: Int?, genres: [String]) {
+    public init(id: Int32, title: String, year: Int?, genres: [String], imdbId: Int? = nil, tmdbId: Int? = nil) {
         self.id = id
         self.title = title
         self.year = year
         self.genres = genres
+        self.imdbId = imdbId
+        self.tmdbId = tmdbId
     }
 
     /// The year in a title that ends with "(YYYY)" (spaces around allowed), e.g. "Heat (1995)" → 1995.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The MovieLens file layouts Marquee reads, detected from the files in a folder.
 public enum DatasetFormat: String, Codable, Sendable, CaseIterable {
@@ -48,14 +49,21 @@ public struct IngestReport: Sendable, Equatable, Codable {
     public var skipped = 0
     /// Rated movies absent from the movies file (kept).
     public var missingMovies = 0
-    /// Wall time of loading, in seconds.
+    /// Ratings of movies absent from the movies file (kept).
+    public var missingMovieRatings = 0
+    /// Ratings lines read (before repeats are resolved).
+    public var ratingLines = 0
+    /// Tags in `tags.csv` (checked and counted; nil when the dataset has no tags file).
+    public var tags: Int? = nil
+    /// Wall time of loading (text files to interactions and catalogue, or the cache), in seconds.
     public var seconds = 0.0
     /// Whether the binary cache was loaded instead of the text files.
     public var fromCache = false
 
     enum CodingKeys: String, CodingKey {
         case format, users, items, catalog, ratings, positives, repeats, skipped
-        case missingMovies = "missing_movies", seconds, fromCache = "from_cache"
+        case missingMovies = "missing_movies", missingMovieRatings = "missing_movie_ratings"
+        case ratingLines = "rating_lines", tags, seconds, fromCache = "from_cache"
     }
 
     public init(format: DatasetFormat) { self.format = format }
@@ -66,7 +74,7 @@ public struct MovieLensDataset: Sendable {
     public let format: DatasetFormat
     public let interactions: Interactions
     public let catalog: Catalog
-    public let report: IngestReport
+    public internal(set) var report: IngestReport
 
     public init(format: DatasetFormat, interactions: Interactions, catalog: Catalog, report: IngestReport) {
         self.format = format
@@ -89,72 +97,126 @@ public struct MovieLensDataset: Sendable {
     }
 
     /// Reads the dataset in `directory` (format detected), or its binary cache when current.
+    ///
+    /// With `options.cacheDirectory` set, a current cache (same source files, sizes and modification
+    /// times, same threshold and skipBadLines, same reader version) is loaded instead of the text files;
+    /// otherwise the text files are parsed and the cache is (re)written. A damaged cache is reported on
+    /// standard error and rebuilt.
     /// - Throws: `DatasetError` naming the file, line and problem.
     public static func load(from directory: URL, options: LoadOptions = LoadOptions()) throws -> MovieLensDataset {
-        let start = Date()
+        let start = DispatchTime.now().uptimeNanoseconds
         let format = try detectFormat(in: directory)
-        guard format == .ml20m else {
-            throw DatasetError.unreadable(path: directory.path, reason: "\(format.rawValue) reader not written yet")
+        var cacheURL: URL? = nil
+        var stamp: DatasetCache.Stamp? = nil
+        if let cacheDirectory = options.cacheDirectory {
+            let url = cacheDirectory.appendingPathComponent(DatasetCache.fileName)
+            let s = DatasetCache.Stamp(directory: directory, format: format, options: options)
+            cacheURL = url
+            stamp = s
+            if !options.ignoreCache, FileManager.default.fileExists(atPath: url.path) {
+                do {
+                    if var dataset = try DatasetCache.load(from: url, expecting: s) {
+                        dataset.report.seconds = seconds(since: start)
+                        dataset.report.fromCache = true
+                        return dataset
+                    }
+                } catch {
+                    printError("warning: dataset cache \(url.path) is damaged (\(error)); rebuilding it")
+                }
+            }
         }
-        let ratingsURL = directory.appendingPathComponent("ratings.csv")
-        let (table, skipped) = try SimpleCSV.readRatings(ratingsURL, skipBadLines: options.skipBadLines)
-        let catalog = try SimpleCSV.readMovies(directory.appendingPathComponent("movies.csv"))
-        let (interactions, build) = Interactions.build(from: table, threshold: options.threshold)
+        var dataset = try parse(directory, format: format, options: options)
+        dataset.report.seconds = seconds(since: start)
+        if let cacheURL, let stamp {
+            do {
+                try DatasetCache.write(dataset, stamp: stamp, to: cacheURL)
+            } catch {
+                printError("warning: could not write the dataset cache \(cacheURL.path): \(error)")
+            }
+        }
+        return dataset
+    }
+
+    /// Reads the text files of the dataset in `directory` (no cache).
+    /// - Parameters:
+    ///   - chunkSize, threads: how the ratings file is split and parsed (tests use tiny chunks).
+    static func parse(
+        _ directory: URL, format: DatasetFormat, options: LoadOptions,
+        chunkSize: Int = RatingsParser.defaultChunkSize, threads: Int = ParallelWork.defaultThreads
+    ) throws -> MovieLensDataset {
         var report = IngestReport(format: format)
+        var parsed: ParsedRatings
+        var movies: [Movie]
+        var ratingsPath: String
+        switch format {
+        case .ml20m:
+            let ratingsURL = directory.appendingPathComponent("ratings.csv")
+            ratingsPath = ratingsURL.path
+            parsed = try MovieLensCSV.readRatings(ratingsURL, skipBadLines: options.skipBadLines, chunkSize: chunkSize, threads: threads)
+            let read = try MovieLensCSV.readMovies(directory.appendingPathComponent("movies.csv"), skipBadLines: options.skipBadLines)
+            movies = read.movies
+            report.skipped += read.skipped
+            let links = directory.appendingPathComponent("links.csv")
+            if FileManager.default.fileExists(atPath: links.path) {
+                report.skipped += try MovieLensCSV.readLinks(links, into: &movies, skipBadLines: options.skipBadLines)
+            }
+            let tags = directory.appendingPathComponent("tags.csv")
+            if FileManager.default.fileExists(atPath: tags.path) {
+                let counted = try MovieLensCSV.countTags(tags, skipBadLines: options.skipBadLines)
+                report.tags = counted.tags
+                report.skipped += counted.skipped
+            }
+        case .ml1m:
+            let ratingsURL = directory.appendingPathComponent("ratings.dat")
+            ratingsPath = ratingsURL.path
+            parsed = try MovieLensDAT.readRatings(ratingsURL, skipBadLines: options.skipBadLines, chunkSize: chunkSize, threads: threads)
+            let read = try MovieLensDAT.readMovies(directory.appendingPathComponent("movies.dat"), skipBadLines: options.skipBadLines)
+            movies = read.movies
+            report.skipped += read.skipped
+        case .ml100k:
+            let ratingsURL = directory.appendingPathComponent("u.data")
+            ratingsPath = ratingsURL.path
+            parsed = try MovieLens100K.readRatings(ratingsURL, skipBadLines: options.skipBadLines, chunkSize: chunkSize, threads: threads)
+            let genres = try MovieLens100K.readGenres(directory.appendingPathComponent("u.genre"))
+            let read = try MovieLens100K.readMovies(directory.appendingPathComponent("u.item"), genres: genres, skipBadLines: options.skipBadLines)
+            movies = read.movies
+            report.skipped += read.skipped
+        }
+        report.skipped += parsed.skipped
+        report.ratingLines = parsed.count
+        guard report.ratingLines > 0 else { throw DatasetError.noRatings(path: ratingsPath) }
+
+        let (interactions, build) = Interactions.build(from: &parsed, threshold: options.threshold)
+        let catalog = Catalog(movies: movies)
         report.users = interactions.userCount
         report.items = interactions.itemCount
         report.catalog = catalog.count
         report.ratings = interactions.ratingCount
         report.positives = interactions.positiveCount
         report.repeats = build.repeats
-        report.skipped = skipped
-        report.missingMovies = interactions.items.externalIds.filter { !catalog.contains($0) }.count
-        report.seconds = Date().timeIntervalSince(start)
+        for (i, id) in interactions.items.externalIds.enumerated() where !catalog.contains(id) {
+            report.missingMovies += 1
+            report.missingMovieRatings += interactions.byItem.count(ofRow: i)
+        }
         return MovieLensDataset(format: format, interactions: interactions, catalog: catalog, report: report)
     }
 
-    /// Reads a ratings file alone (any supported format, chosen by its name: `*.csv`, `*.dat`, `u.data`-style
-    /// tab separated otherwise), for user-supplied train/test splits.
+    /// Reads a ratings file alone, for user-supplied train/test splits. The layout is chosen by the file
+    /// name: `*.csv` (with a header naming the columns), `*.dat` (`::` separated), anything else tab
+    /// separated like `u.data`. Parsed by the same fast parallel reader as `load`.
+    /// - Returns: the ratings in file order and the number of malformed lines skipped.
+    /// - Throws: `DatasetError` naming the file, line and problem.
     public static func readRatings(_ url: URL, skipBadLines: Bool = false) throws -> (table: RatingTable, skipped: Int) {
-        try SimpleCSV.readRatings(url, skipBadLines: skipBadLines)
-    }
-}
-
-/// A plain, correct reader of the CSV layout (placeholder for the fast readers).
-enum SimpleCSV {
-    static func readRatings(_ url: URL, skipBadLines: Bool) throws -> (RatingTable, Int) {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw DatasetError.missingFile(path: url.path) }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw DatasetError.unreadable(path: url.path, reason: error.localizedDescription) }
-        guard !data.isEmpty else { throw DatasetError.emptyFile(path: url.path) }
-        guard let text = String(data: data, encoding: .utf8) else { throw DatasetError.invalidUTF8(path: url.path, line: 0) }
-        var table = RatingTable()
-        var skipped = 0
-        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if n == 0 || line.isEmpty { continue }
-            let f = line.split(separator: ",")
-            guard f.count == 4, let u = Int32(f[0]), let m = Int32(f[1]), let r = Float(f[2]), let t = Int64(f[3].trimmingCharacters(in: .whitespaces)),
-                  r >= 0.5, r <= 5 else {
-                if skipBadLines { skipped += 1; continue }
-                throw DatasetError.badLine(path: url.path, line: n + 1, reason: "expected userId,movieId,rating,timestamp")
-            }
-            table.append(user: u, movie: m, rating: r, timestamp: t)
+        let parsed: ParsedRatings
+        switch url.pathExtension.lowercased() {
+        case "csv": parsed = try MovieLensCSV.readRatings(url, skipBadLines: skipBadLines)
+        case "dat": parsed = try MovieLensDAT.readRatings(url, skipBadLines: skipBadLines)
+        default: parsed = try MovieLens100K.readRatings(url, skipBadLines: skipBadLines)
         }
-        return (table, skipped)
+        return (parsed.table(), parsed.skipped)
     }
 
-    static func readMovies(_ url: URL) throws -> Catalog {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return Catalog(movies: []) }
-        var movies: [Movie] = []
-        for (n, line) in text.split(separator: "\n").enumerated() where n > 0 {
-            guard let comma = line.firstIndex(of: ","), let id = Int32(line[..<comma]) else { continue }
-            let rest = line[line.index(after: comma)...]
-            guard let last = rest.lastIndex(of: ",") else { continue }
-            var title = String(rest[..<last])
-            if title.hasPrefix("\"") { title = String(title.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"") }
-            let genres = rest[rest.index(after: last)...].split(separator: "|").map(String.init).filter { $0 != "(no genres listed)" }
-            movies.append(Movie(id: id, title: title, year: Movie.year(fromTitle: title), genres: genres))
-        }
-        return Catalog(movies: movies)
+    private static func seconds(since start: UInt64) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 }

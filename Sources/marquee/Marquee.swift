@@ -14,8 +14,15 @@ struct Marquee: ParsableCommand {
         (default Indexes/), one subfolder per dataset.
         """,
         subcommands: [
+            Ingest.self,
+            Evaluate.self,
             Synth.self,
             Download.self,
+            BuildIndexCommand.self, SearchCommand.self, SimilarCommand.self, BenchANNCommand.self,
+            Train.self,
+            Export.self,
+            ALSBench.self,
+            ExportScores.self,
         ]
     )
 

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Dataset
+import Foundation
+import Support
+
+/// `marquee ingest`: reads a MovieLens dataset, writes its binary cache and reports its counts.
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read a MovieLens dataset, write its binary cache and report what was read.",
+        discussion: """
+        The format (ml-20m / ml-latest CSV, ml-1m / ml-10m .dat, ml-100k) is detected from the files in the \
+        --data folder. The cache goes to <models-dir>/<dataset folder>/dataset.cache; the next run loads it \
+        instead of parsing, unless the source files or the settings (threshold, skip-bad-lines) changed.
+        """
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "A rating at or above this value is a positive. Default: config data.threshold (4.0).")
+    var threshold: Float?
+
+    @Flag(inversion: .prefixedNo, help: "Skip malformed lines and count them instead of stopping at the first. Default: config data.skip_bad_lines.")
+    var skipBadLines: Bool?
+
+    @Flag(name: .customLong("no-cache"), help: "Parse the text files even when a current cache exists (the cache is rewritten).")
+    var noCache = false
+
+    @Flag(help: "Print one JSON object on stdout instead of the summary.")
+    var json = false
+
+    func validate() throws {
+        if let threshold, !(threshold > 0 && threshold <= 5) {
+            throw ValidationError("--threshold must be in (0, 5], got \(threshold)")
+        }
+    }
+
+    func run() throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let config = try common.loadConfig()
+        let dataDirectory = common.dataDirectory(config)
+        let cacheDirectory = common.artifactDirectory(config, dataDirectory: dataDirectory)
+        let options = LoadOptions(
+            threshold: threshold ?? config.data.threshold,
+            skipBadLines: skipBadLines ?? config.data.skipBadLines,
+            cacheDirectory: cacheDirectory,
+            ignoreCache: noCache || !config.data.useCache
+        )
+        let dataset: MovieLensDataset
+        do {
+            dataset = try MovieLensDataset.load(from: dataDirectory, options: options)
+        } catch let error as DatasetError {
+            printError("error: \(error)")
+            throw ExitCode.failure
+        }
+        let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let cacheFile = cacheDirectory.appendingPathComponent("dataset.cache").path
+        if json {
+            try printJSON(IngestOutput(report: dataset.report, threshold: options.threshold, totalSeconds: total, cache: cacheFile))
+            return
+        }
+        let r = dataset.report
+        func n(_ x: Int) -> String { x.formatted(.number.grouping(.automatic)) }
+        print("\(r.format.rawValue) dataset in \(dataDirectory.path): \(r.fromCache ? "loaded from cache" : "parsed") in \(String(format: "%.2f", r.seconds)) s")
+        print("  ratings    \(n(r.ratings))  (positives at ≥ \(options.threshold): \(n(r.positives)))")
+        print("  users      \(n(r.users))")
+        print("  movies     \(n(r.items)) rated, \(n(r.catalog)) in the catalogue")
+        if let tags = r.tags { print("  tags       \(n(tags))") }
+        print("  repeats    \(n(r.repeats)) repeated (user, movie) pairs resolved (latest timestamp wins)")
+        print("  skipped    \(n(r.skipped)) malformed lines")
+        print("  missing    \(n(r.missingMovies)) rated movies absent from the movies file (\(n(r.missingMovieRatings)) ratings, kept)")
+        print("  cache      \(cacheFile)")
+    }
+}
+
+/// The `--json` object of `marquee ingest`: the report's keys plus the threshold, the whole command's
+/// time and the cache path.
+struct IngestOutput: Encodable {
+    var report: IngestReport
+    var threshold: Float
+    var totalSeconds: Double
+    var cache: String
+
+    enum Keys: String, CodingKey { case threshold, totalSeconds = "total_seconds", cache }
+
+    func encode(to encoder: Encoder) throws {
+        try report.encode(to: encoder)
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(threshold, forKey: .threshold)
+        try c.encode(totalSeconds, forKey: .totalSeconds)
+        try c.encode(cache, forKey: .cache)
+    }
+}
