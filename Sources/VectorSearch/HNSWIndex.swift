@@ -249,3 +249,40 @@ public final class HNSWIndex: @unchecked Sendable {
         return min(31, Int(-log(u) * mL))
     }
 }
+
+/// The graph's raw pointers and strides, copied once per operation so that hot loops read no class
+/// properties (each of which would be a reload and an exclusivity check).
+struct GraphView {
+    let level0: UnsafeMutableRawPointer
+    let stride: Int
+    let linksOffset: Int
+    let upper: UnsafeMutablePointer<UInt32>
+    let upperStart: UnsafeMutablePointer<UInt32>
+    let upperListWords: Int
+    let dimension: Int
+    let l2: Bool
+
+    @inline(__always) func vector(_ node: UInt32) -> UnsafeMutablePointer<Float> {
+        (level0 + Int(node) &* stride).assumingMemoryBound(to: Float.self)
+    }
+
+    @inline(__always) func links0(_ node: UInt32) -> UnsafeMutablePointer<UInt32> {
+        (level0 + (Int(node) &* stride &+ linksOffset)).assumingMemoryBound(to: UInt32.self)
+    }
+
+    @inline(__always) func links(_ node: UInt32, level: Int) -> UnsafeMutablePointer<UInt32> {
+        level == 0 ? links0(node) : upper + Int(upperStart[Int(node)]) + (level - 1) * upperListWords
+    }
+
+    @inline(__always) func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {
+        l2 ? L2Kernel.distance(a, b, dimension) : DotKernel.distance(a, b, dimension)
+    }
+}
+
+extension HNSWIndex {
+    /// A view of the current storage (valid until the next reallocation, i.e. within one locked operation).
+    var view: GraphView {
+        GraphView(level0: level0, stride: nodeStride, linksOffset: linksOffset, upper: upper, upperStart: upperStart,
+                  upperListWords: m + 1, dimension: storedDimension, l2: l2Space)
+    }
+}
