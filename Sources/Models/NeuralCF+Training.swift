@@ -240,7 +240,6 @@ final class NCFTrainer {
         var total = 0.0
         let n = samples.count
         let batch = options.batchSize
-        let steps = (n + batch - 1) / batch
         samples.users.withUnsafeBufferPointer { users in
             samples.items.withUnsafeBufferPointer { items in
                 samples.labels.withUnsafeBufferPointer { labels in
@@ -258,7 +257,6 @@ final class NCFTrainer {
                 }
             }
         }
-        _ = steps
         return n > 0 ? total / Double(n) : 0
     }
 
