@@ -1,3 +1,5 @@
+@preconcurrency import CBLAS
+
 /// SIMD distance kernels over contiguous Float vectors.
 ///
 /// Small, audited functions on raw pointers: 16-lane accumulators, two of them to hide FMA latency,
@@ -57,5 +59,23 @@ public enum Kernels {
     @inline(__always)
     public static func norm(_ a: UnsafePointer<Float>, count: Int) -> Float {
         dot(a, a, count: count).squareRoot()
+    }
+
+    /// Hints the CPU to fetch the cache line at `pointer` (graph walks prefetch the next neighbour's
+    /// vector while the current distance is computed). A no-op for correctness.
+    @inline(__always)
+    public static func prefetch(_ pointer: UnsafeRawPointer) {
+        marquee_prefetch(pointer)
+    }
+
+    /// Scales `count` elements to unit Euclidean norm in place.
+    /// - Returns: the norm before scaling (0 leaves the vector untouched).
+    @discardableResult
+    public static func normalize(_ a: UnsafeMutablePointer<Float>, count: Int) -> Float {
+        let n = norm(a, count: count)
+        guard n > 0, n.isFinite else { return n }
+        let inverse = 1 / n
+        for i in 0..<count { a[i] *= inverse }
+        return n
     }
 }

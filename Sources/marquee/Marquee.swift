@@ -15,6 +15,14 @@ struct Marquee: ParsableCommand {
         """,
         subcommands: [
             Ingest.self,
+            Evaluate.self,
+            Synth.self,
+            Download.self,
+            BuildIndexCommand.self, SearchCommand.self, SimilarCommand.self, BenchANNCommand.self,
+            Train.self,
+            Export.self,
+            ALSBench.self,
+            ExportScores.self,
         ]
     )
 

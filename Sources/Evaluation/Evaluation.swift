@@ -1,1 +1,0 @@
-// Evaluation: ranking metrics and evaluation protocols.

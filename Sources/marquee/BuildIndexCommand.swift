@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import LinearAlgebra
+import Support
+import VectorSearch
+
+/// `marquee build-index`: an HNSW index over model item factors or any embedding file.
+struct BuildIndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build-index",
+        abstract: "Build an HNSW nearest-neighbour index over item vectors.",
+        discussion: """
+        Input is either a model artefact with item factors (--model, e.g. an ALS model: any artefact with \
+        Float section item_factors and Int32 section item_ids, whose ids are the dataset's movie ids) or a \
+        plain embedding file (--embeddings FILE.npy | FILE.fvecs; ids are row numbers, or FILE.ids.npy when \
+        present). Under cosine, all-zero vectors (items without training signal) are kept out of the index \
+        and reported. Defaults come from the hnsw: section of config.yaml.
+        """
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: "Model artefact holding item_factors + item_ids (e.g. Indexes/ml-latest-small/als.model).")
+    var model: String?
+
+    @Option(name: .long, help: "Embedding file: .npy (2-D float32/float64) or .fvecs.")
+    var embeddings: String?
+
+    @Option(name: .long, help: "cosine, ip (inner product) or l2. Default: config hnsw.metric.")
+    var metric: String?
+
+    @Option(name: .customLong("mips-strategy"), help: "For --metric ip: l2-reduction (default) or graph.")
+    var mipsStrategy: String = MIPSStrategy.l2Reduction.rawValue
+
+    @Option(name: .customLong("m"), help: "Links per node (2m on level 0). Default: config hnsw.m.")
+    var m: Int?
+
+    @Option(name: .customLong("ef-construction"), help: "Candidate-list width while building. Default: config hnsw.ef_construction.")
+    var efConstruction: Int?
+
+    @Option(name: .long, help: "Build threads (default: every core). 1 gives a reproducible index.")
+    var threads: Int?
+
+    @Option(name: .long, help: "Seed of the random levels.")
+    var seed: UInt64 = 42
+
+    @Option(name: .long, help: "Output file. Default: <models-dir>/<dataset>/<input name>-<metric>.hnsw.")
+    var out: String?
+
+    @Flag(name: .long, help: "Print a JSON summary on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard (model == nil) != (embeddings == nil) else { throw ValidationError("give exactly one of --model FILE or --embeddings FILE") }
+        if let metric, Metric(name: metric) == nil { throw ValidationError("unknown --metric '\(metric)'; use cosine, ip or l2") }
+        if MIPSStrategy(rawValue: mipsStrategy) == nil { throw ValidationError("unknown --mips-strategy '\(mipsStrategy)'; use l2-reduction or graph") }
+        if let m, !(2...200).contains(m) { throw ValidationError("--m must be in 2...200") }
+        if let efConstruction, efConstruction < 1 { throw ValidationError("--ef-construction must be positive") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be positive") }
+    }
+
+    struct Summary: Encodable {
+        var path: String
+        var vectors: Int
+        var dimension: Int
+        var metric: String
+        var refused_zero_vectors: Int
+        var refused_ids: [Int]
+        var build_seconds: Double
+        var bytes: Int
+    }
+
+    func run() throws {
+        let config = try common.loadConfig()
+        guard let metric = Metric(name: metric ?? config.hnsw.metric) else {
+            throw IndexCommandError("config hnsw.metric '\(config.hnsw.metric)' is not cosine, ip or l2")
+        }
+        let input = URL(fileURLWithPath: model ?? embeddings!)
+        let items: EmbeddingMatrix
+        do {
+            items = model != nil ? try EmbeddingStore.importFactors(fromModel: input) : try EmbeddingStore.importMatrix(from: input)
+        } catch {
+            throw IndexCommandError("\(error)")
+        }
+        let parameters = HNSWIndex.Parameters(
+            m: m ?? config.hnsw.m, efConstruction: efConstruction ?? config.hnsw.efConstruction, seed: seed,
+            mipsStrategy: MIPSStrategy(rawValue: mipsStrategy)!)
+        let output: URL
+        if let out {
+            output = URL(fileURLWithPath: out)
+        } else {
+            let folder = common.artifactDirectory(config, dataDirectory: common.dataDirectory(config))
+            output = folder.appendingPathComponent("\(input.deletingPathExtension().lastPathComponent)-\(metric.rawValue).hnsw")
+        }
+        let progress = ProgressReporter("building HNSW index", total: items.rows)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let index: HNSWIndex
+        do {
+            index = try HNSWIndex.build(vectors: items.matrix, ids: items.ids, metric: metric, parameters: parameters,
+                                        threads: threads ?? Threads.count, progress: progress)
+        } catch let error as VectorIndexError {
+            throw IndexCommandError("\(input.path): \(error)")
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        try index.save(to: output)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
+        let refused = index.refusedZeroVectors
+        if json {
+            try printJSON(Summary(path: output.path, vectors: index.liveCount, dimension: index.dimension, metric: metric.rawValue,
+                                  refused_zero_vectors: refused.count, refused_ids: refused, build_seconds: seconds, bytes: bytes))
+            return
+        }
+        print("indexed \(index.liveCount) vectors of dimension \(index.dimension) (\(metric), m=\(parameters.m), efConstruction=\(parameters.efConstruction)) in \(String(format: "%.2f", seconds)) s")
+        if !refused.isEmpty {
+            let shown = refused.prefix(20).map(String.init).joined(separator: ", ")
+            print("kept out \(refused.count) all-zero vectors (no direction for cosine; e.g. items without training signal): ids \(shown)\(refused.count > 20 ? ", …" : "")")
+        }
+        print("wrote \(output.path) (\(bytes) bytes)")
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// What a run of the `marquee` binary gave.
+struct MarqueeRun {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    /// stdout parsed as one JSON object (nil when it is not exactly one).
+    var json: [String: Any]? {
+        guard let data = stdout.data(using: .utf8) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+}
+
+enum MarqueeBinaryError: Error, CustomStringConvertible {
+    case notFound(looked: [String])
+    var description: String {
+        switch self {
+        case let .notFound(looked): return "marquee binary not found (set MARQUEE_BIN; looked in \(looked.joined(separator: ", ")))"
+        }
+    }
+}
+
+/// The built `marquee` executable: `$MARQUEE_BIN`, else next to the test bundle (the build's products
+/// folder), else under the package's `.build/{debug,release}/`.
+func marqueeBinary(filePath: String = #filePath) throws -> URL {
+    var candidates: [URL] = []
+    if let path = ProcessInfo.processInfo.environment["MARQUEE_BIN"] { candidates.append(URL(fileURLWithPath: path)) }
+    var folders: [URL] = []
+    let argument0 = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    folders.append(argument0.deletingLastPathComponent())
+    if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() { folders.append(executable.deletingLastPathComponent()) }
+    folders.append(Bundle.main.bundleURL.deletingLastPathComponent())
+    // Inside an .xctest bundle (macOS): …/debug/MarqueePackageTests.xctest/Contents/MacOS/…
+    for folder in folders {
+        var f = folder
+        for _ in 0..<4 {
+            candidates.append(f.appendingPathComponent("marquee"))
+            f = f.deletingLastPathComponent()
+        }
+    }
+    // #filePath = <root>/Tests/MarqueeCLITests/RunMarquee.swift
+    let root = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    for configuration in ["debug", "release"] {
+        candidates.append(root.appendingPathComponent(".build/\(configuration)/marquee"))
+    }
+    for c in candidates {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: c.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+           FileManager.default.isExecutableFile(atPath: c.path) {
+            return c
+        }
+    }
+    throw MarqueeBinaryError.notFound(looked: candidates.map(\.path))
+}
+
+/// Runs `marquee` with `arguments` in `directory` (default: a fresh temporary folder, so no config.yaml is
+/// picked up by accident) and returns its exit status and both outputs.
+func runMarquee(_ arguments: [String], in directory: URL? = nil) throws -> MarqueeRun {
+    let process = Process()
+    process.executableURL = try marqueeBinary()
+    process.arguments = arguments
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    process.currentDirectoryURL = directory ?? scratch
+    let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
+    // Not FileManager.createFile: on Linux it writes atomically through a /tmp/TemporaryDirectory.* it leaves behind.
+    try Data().write(to: outURL)
+    try Data().write(to: errURL)
+    let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    try out.close(); try err.close()
+    return MarqueeRun(status: process.terminationStatus,
+                      stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+}
+
+/// A fresh temporary folder, removed by the caller (`defer { try? FileManager.default.removeItem(at: dir) }`).
+func makeTemporaryDirectory(_ label: String = "marquee-test") throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+/// Writes `text` to `name` in `directory`.
+@discardableResult
+func writeFile(_ text: String, to name: String, in directory: URL) throws -> URL {
+    let url = directory.appendingPathComponent(name)
+    try text.write(to: url, atomically: false, encoding: .utf8)   // atomically leaves /tmp/TemporaryDirectory.* on Linux
+    return url
+}
