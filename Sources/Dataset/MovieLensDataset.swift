@@ -219,7 +219,7 @@ public struct MovieLensDataset: Sendable {
         case "dat": parsed = try MovieLensDAT.readRatings(url, skipBadLines: skipBadLines)
         default: parsed = try MovieLens100K.readRatings(url, skipBadLines: skipBadLines)
         }
-        return (parsed.table(), parsed.skipped)
+        return (parsed.table, parsed.skipped)
     }
 
     private static func seconds(since start: UInt64) -> Double {
