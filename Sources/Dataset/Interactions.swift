@@ -34,9 +34,12 @@ public struct Interactions: Sendable, Equatable {
 
     /// Number of positives.
     public var positiveCount: Int {
-        var n = 0
-        for v in byUser.values where v >= threshold { n += 1 }
-        return n
+        let t = threshold
+        return byUser.values.withUnsafeBufferPointer { values in
+            var n = 0
+            for i in 0..<values.count { n &+= values[i] >= t ? 1 : 0 }
+            return n
+        }
     }
 
     /// The same users and items with a different set of ratings (e.g. a train or test part).
