@@ -266,11 +266,12 @@ enum InteractionBuilder {
             }
         }
         trace.mark("build: dense columns")
+        var spare = table.userIds
         table.userIds = []
         let byUser = CSRMatrix(rows: userIds.count, columns: itemIds.count, rowStart: userStart, columnIndex: table.movieIds,
                                values: table.ratings, timestamps: table.timestamps)
         table = RatingTable()
-        let byItem = byUser.transposedInParallel(threads: threads)
+        let byItem = byUser.transposedInParallel(threads: threads, reusing: &spare)
         trace.mark("build: transpose to CSC")
         return Interactions(users: IdMap(sortedUnique: userIds), items: IdMap(sortedUnique: itemIds), byUser: byUser, byItem: byItem,
                             threshold: threshold)
@@ -348,11 +349,19 @@ enum InteractionBuilder {
 extension CSRMatrix {
     /// The transpose, computed in parallel by counting sort.
     func transposedInParallel(threads: Int = ParallelWork.defaultThreads) -> CSRMatrix {
+        var none: [Int32] = []
+        return transposedInParallel(threads: threads, reusing: &none)
+    }
+
+    /// The transpose, its column indices written into `spare` when it has the right size (a column the
+    /// caller no longer needs; it is left empty).
+    func transposedInParallel(threads: Int = ParallelWork.defaultThreads, reusing spare: inout [Int32]) -> CSRMatrix {
         rowStart.withUnsafeBufferPointer { rs in
             columnIndex.withUnsafeBufferPointer { ci in
                 values.withUnsafeBufferPointer { v in
                     timestamps.withUnsafeBufferPointer { t in
-                        CSRMatrix.transpose(rows: rows, columns: columns, rowStart: rs, columnIndex: ci, values: v, timestamps: t, threads: threads)
+                        CSRMatrix.transpose(rows: rows, columns: columns, rowStart: rs, columnIndex: ci, values: v, timestamps: t, threads: threads,
+                                            reusing: &spare)
                     }
                 }
             }

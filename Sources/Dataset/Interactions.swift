@@ -36,9 +36,18 @@ public struct Interactions: Sendable, Equatable {
     public var positiveCount: Int {
         let t = threshold
         return byUser.values.withUnsafeBufferPointer { values in
-            var n = 0
-            for i in 0..<values.count { n &+= values[i] >= t ? 1 : 0 }
-            return n
+            let parts = values.count < 1 << 20 ? 1 : ParallelWork.defaultThreads
+            var counts = [Int](repeating: 0, count: parts)
+            counts.withUnsafeMutableBufferPointer { cb in
+                let shared = Unchecked((values, cb))
+                ParallelWork.split(values.count, parts: parts) { w, range in
+                    let (values, cb) = shared.value
+                    var n = 0
+                    for i in range { n &+= values[i] >= t ? 1 : 0 }
+                    cb[w] = n
+                }
+            }
+            return counts.reduce(0, +)
         }
     }
 
