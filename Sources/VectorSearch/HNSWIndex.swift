@@ -163,11 +163,11 @@ public final class HNSWIndex: @unchecked Sendable {
         }
     }
 
-    /// Bytes of memory the index's own storage occupies (graph, vectors, ids, flags, id map estimate).
+    /// Bytes of the index's arrays: the level-0 block (vectors and links), upper links, ids, levels, deleted
+    /// flags — what `save` writes. The id → node hash map comes on top in memory (about 16–32 bytes per
+    /// vector), as hnswlib's label map does on top of its saved size.
     public var memoryBytes: Int {
-        rwLock.withRead {
-            count * nodeStride + upperUsed * 4 + count * (8 + 1 + 1 + 4) + nodeOfLabel.capacity * 16
-        }
+        rwLock.withRead { count * nodeStride + upperUsed * 4 + count * (8 + 1 + 1 + 4) }
     }
 
     /// The stored ids of every live vector, in internal order.

@@ -3,8 +3,10 @@
 # .fvecs files, in one run: release build, sides alternating, several repetitions, medians and ratios.
 # Writes the Markdown table to stdout and the recall-QPS plot to Tools/bench/ann_recall_qps.svg.
 #
-# Usage: Tools/bench/ann.sh [--reps N] [--threads N] [--large] [--sets "100k-64 100k-128"]
+# Usage: Tools/bench/ann.sh [--reps N] [--threads N] [--large] [--sets "100k-64 100k-128"] [--no-als]
 #   --large adds the 1,000,000 x 64 set (about 10-20 min per build on 2 cores).
+#   The ALS part trains ALS on Data/ml-latest-small, then compares on its item vectors: cosine (items as
+#   queries) and inner product with user vectors as queries, both MIPS strategies against hnswlib's "ip".
 # Data: $MARQUEE_ANN_DATA (default /tmp/marquee-ann); made by `marquee synth --shape vectors` when that
 # command exists, else by ann_peers.py's Gaussian-mixture generator. Takes /tmp/marquee-bench.lock itself
 # (set MARQUEE_BENCH_LOCKED=1 when the caller already holds it).
@@ -14,12 +16,14 @@ cd "$MARQUEE_ROOT"
 REPS=2
 THREADS=2
 SETS="100k-64 100k-128"
+ALS=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --reps) REPS="$2"; shift 2 ;;
         --threads) THREADS="$2"; shift 2 ;;
         --large) SETS="$SETS 1m-64"; shift ;;
         --sets) SETS="$2"; shift 2 ;;
+        --no-als) ALS=0; shift ;;
         *) say "unknown option $1"; exit 2 ;;
     esac
 done
@@ -93,6 +97,32 @@ for metric in l2 ip; do
             >"$RESULTS/$first.faiss-flat-$metric.$rep.json"
     done
 done
+
+if [ "$ALS" = 1 ]; then
+    als_dir="$DATA/als"
+    if [ ! -f "$als_dir/als-ip/groundtruth.ivecs" ]; then
+        say "training ALS on Data/ml-latest-small for the ALS-vector comparison"
+        "$MARQUEE" train --model als --data Data/ml-latest-small --out "$als_dir/als.model" >&2
+        "$MARQUEE" export --model "$als_dir/als.model" --out "$als_dir/npy" >&2
+        $PEERS als-sets "$als_dir/npy" "$als_dir"
+    fi
+    EFS=10,20,40,80,160
+    for rep in $(seq 1 $((REPS + 1))); do
+        d="$als_dir/als-cosine"
+        "$MARQUEE" bench-ann --base "$d/base.fvecs" --queries "$d/queries.fvecs" --groundtruth "$d/groundtruth.ivecs" --metric cosine \
+            --ef "$EFS" --threads "$THREADS" --json >"$RESULTS/als-cosine.marquee.$rep.json"
+        $PEERS hnswlib "$d/base.fvecs" "$d/queries.fvecs" "$d/groundtruth.ivecs" --metric cosine --ef "$EFS" --threads "$THREADS" \
+            >"$RESULTS/als-cosine.hnswlib.$rep.json"
+        d="$als_dir/als-ip"
+        for strategy in l2-reduction graph; do
+            side=marquee; [ "$strategy" = graph ] && side=marquee-graph
+            "$MARQUEE" bench-ann --base "$d/base.fvecs" --queries "$d/queries.fvecs" --groundtruth "$d/groundtruth.ivecs" --metric ip \
+                --mips-strategy "$strategy" --ef "$EFS" --threads "$THREADS" --json >"$RESULTS/als-ip.$side.$rep.json"
+        done
+        $PEERS hnswlib "$d/base.fvecs" "$d/queries.fvecs" "$d/groundtruth.ivecs" --metric ip --ef "$EFS" --threads "$THREADS" \
+            >"$RESULTS/als-ip.hnswlib.$rep.json"
+    done
+fi
 
 $PEERS report "$RESULTS" Tools/bench/ann_recall_qps.svg
 say "raw results in $RESULTS; plot in Tools/bench/ann_recall_qps.svg"
