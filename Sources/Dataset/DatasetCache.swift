@@ -82,7 +82,10 @@ enum DatasetCache {
             imdb.append(m.imdbId.map { Int64($0) } ?? -1)
             tmdb.append(m.tmdbId.map { Int64($0) } ?? -1)
         }
-        try writer.addMetadata(Meta(stamp: stamp, report: dataset.report, users: interactions.userCount, items: interactions.itemCount,
+        // The load time is the reader's own; leaving it out makes the file depend on its contents only.
+        var report = dataset.report
+        report.seconds = 0
+        try writer.addMetadata(Meta(stamp: stamp, report: report, users: interactions.userCount, items: interactions.itemCount,
                                     ratings: interactions.ratingCount, catalog: movies.count, genreNames: genreNames))
         writer.add("users", interactions.users.externalIds)
         writer.add("items", interactions.items.externalIds)
