@@ -174,3 +174,30 @@ movieId,title,genres
         #expect(skipped == 0 && table.userIds == [3, 1] && table.movieIds == [4, 2] && table.ratings == [4.5, 1] && table.timestamps == [10, 20])
     }
 }
+
+@Test func datAnd100KEmptyAndMissingFilesAreErrors() throws {
+    let f = FixtureFolder()
+    f.write("ratings.dat", "")
+    f.write("movies.dat", "1::A (1990)::Drama\n")
+    #expect(datasetError { _ = try MovieLensDataset.load(from: f.url) } == .emptyFile(path: f.path("ratings.dat")))
+    f.write("ratings.dat", "1::1::4::5\n")
+    try FileManager.default.removeItem(atPath: f.path("movies.dat"))
+    #expect(datasetError { _ = try MovieLensDataset.load(from: f.url) } == .missingFile(path: f.path("movies.dat")))
+    f.write("movies.dat", "")
+    #expect(datasetError { _ = try MovieLensDataset.load(from: f.url) } == .emptyFile(path: f.path("movies.dat")))
+
+    let g = FixtureFolder()
+    g.write("u.data", "")
+    g.write("u.item", "1|A (1990)|||x|0|1|0\n")
+    g.write("u.genre", "unknown|0\nAction|1\nComedy|2\n")
+    #expect(datasetError { _ = try MovieLensDataset.load(from: g.url) } == .emptyFile(path: g.path("u.data")))
+    g.write("u.data", "1\t1\t4\t5\n\n")
+    let d = try MovieLensDataset.load(from: g.url)
+    #expect(d.report.ratings == 1 && d.catalog[1]?.genres == ["Action"])
+    try FileManager.default.removeItem(atPath: g.path("u.item"))
+    #expect(datasetError { _ = try MovieLensDataset.load(from: g.url) } == .missingFile(path: g.path("u.item")))
+    g.write("u.item", "1|A (1990)|||x|0|1|0\n")
+    g.write("u.data", "1\t1\t4\n")
+    guard case let .badLine(path, line, reason)? = datasetError({ _ = try MovieLensDataset.load(from: g.url) }) else { Issue.record("no error"); return }
+    #expect(path == g.path("u.data") && line == 1 && reason.contains("separated by 'tab'"))
+}
