@@ -252,7 +252,9 @@ extension HNSWIndex {
                 if j < n {
                     let next = list[j + 1]
                     Kernels.prefetch(visited + Int(next))
-                    Kernels.prefetch(g.vector(next))
+                    let v = UnsafeRawPointer(g.vector(next))
+                    Kernels.prefetch(v)
+                    if g.dimension > 16 { Kernels.prefetch(v + 64) }
                 }
                 j += 1
                 if visited[Int(neighbour)] == tag { continue }

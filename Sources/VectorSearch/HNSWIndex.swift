@@ -42,10 +42,11 @@ public final class HNSWIndex: @unchecked Sendable {
         public var efConstruction: Int
         /// Seed of the random levels.
         public var seed: UInt64
-        /// How `.innerProduct` indexes are built (ignored for other metrics).
+        /// How `.innerProduct` indexes are built (ignored for other metrics). The default, `.graph`, gave
+        /// better recall at equal speed on ALS vectors (BENCHMARKS.md, "Vector search (HNSW)").
         public var mipsStrategy: MIPSStrategy
 
-        public init(m: Int = 16, efConstruction: Int = 200, seed: UInt64 = 42, mipsStrategy: MIPSStrategy = .l2Reduction) {
+        public init(m: Int = 16, efConstruction: Int = 200, seed: UInt64 = 42, mipsStrategy: MIPSStrategy = .graph) {
             self.m = m
             self.efConstruction = efConstruction
             self.seed = seed

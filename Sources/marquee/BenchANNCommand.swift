@@ -30,8 +30,8 @@ struct BenchANNCommand: ParsableCommand {
     @Option(name: .long, help: "l2, ip or cosine.")
     var metric: String = "l2"
 
-    @Option(name: .customLong("mips-strategy"), help: "For --metric ip: l2-reduction or graph.")
-    var mipsStrategy: String = MIPSStrategy.l2Reduction.rawValue
+    @Option(name: .customLong("mips-strategy"), help: "For --metric ip: graph (default) or l2-reduction.")
+    var mipsStrategy: String = MIPSStrategy.graph.rawValue
 
     @Option(name: .customLong("k"), help: "Neighbours per query (recall@k).")
     var k: Int = 10

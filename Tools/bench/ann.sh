@@ -4,7 +4,7 @@
 # Writes the Markdown table to stdout and the recall-QPS plot to Tools/bench/ann_recall_qps.svg.
 #
 # Usage: Tools/bench/ann.sh [--reps N] [--threads N] [--large] [--sets "100k-64 100k-128"] [--no-als]
-#   --large adds the 1,000,000 x 64 set (about 10-20 min per build on 2 cores).
+#   --large adds the 1,000,000 x 64 set (a few minutes per build on 2 cores; $LARGE_REPS repetitions, default 1).
 #   The ALS part trains ALS on Data/ml-latest-small, then compares on its item vectors: cosine (items as
 #   queries) and inner product with user vectors as queries, both MIPS strategies against hnswlib's "ip".
 # Data: $MARQUEE_ANN_DATA (default /tmp/marquee-ann); made by `marquee synth --shape vectors` when that
@@ -70,7 +70,9 @@ for name in $SETS; do
     make_set "$name"
     dir="$DATA/$name"
     cat "$dir"/*.fvecs "$dir"/*.ivecs >/dev/null # warm the page cache for both sides
-    for rep in $(seq 1 "$REPS"); do
+    reps="$REPS"
+    [ "$name" = 1m-64 ] && reps="${LARGE_REPS:-1}" # a 1M build takes minutes per side on 2 cores
+    for rep in $(seq 1 "$reps"); do
         run_marquee() {
             say "$name rep $rep: marquee bench-ann"
             "$MARQUEE" bench-ann --base "$dir/base.fvecs" --queries "$dir/queries.fvecs" --groundtruth "$dir/groundtruth.ivecs" \
@@ -114,8 +116,8 @@ if [ "$ALS" = 1 ]; then
         $PEERS hnswlib "$d/base.fvecs" "$d/queries.fvecs" "$d/groundtruth.ivecs" --metric cosine --ef "$EFS" --threads "$THREADS" \
             >"$RESULTS/als-cosine.hnswlib.$rep.json"
         d="$als_dir/als-ip"
-        for strategy in l2-reduction graph; do
-            side=marquee; [ "$strategy" = graph ] && side=marquee-graph
+        for strategy in graph l2-reduction; do
+            side=marquee; [ "$strategy" = l2-reduction ] && side=marquee-l2-reduction
             "$MARQUEE" bench-ann --base "$d/base.fvecs" --queries "$d/queries.fvecs" --groundtruth "$d/groundtruth.ivecs" --metric ip \
                 --mips-strategy "$strategy" --ef "$EFS" --threads "$THREADS" --json >"$RESULTS/als-ip.$side.$rep.json"
         done

@@ -202,7 +202,7 @@ def write_svg(curves, path):
     for p, (name, sides) in enumerate(curves.items()):
         x0 = pad + p * panel_w
         pts = [pt for s in sides.values() for pt in s]
-        rmin = min(0.5, min(r for r, _ in pts)); rmax = 1.0
+        rmin = max(0.0, math.floor((min(r for r, _ in pts) - 0.02) * 20) / 20); rmax = 1.0
         qmin = min(q for _, q in pts) / 1.3; qmax = max(q for _, q in pts) * 1.3
         w, h = panel_w - 70, panel_h - 20
 
