@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Dataset"]),
         .testTarget(name: "VectorSearchTests", dependencies: ["VectorSearch", "LinearAlgebra", "Support"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Models", "Dataset"]),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Models", "Dataset", "VectorSearch", "LinearAlgebra"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Evaluation", "Models", "Dataset", "VectorSearch", "LinearAlgebra"]),
         .testTarget(name: "MarqueeCLITests", dependencies: ["marquee"]),
     ]
 )

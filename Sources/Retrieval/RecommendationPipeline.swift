@@ -12,7 +12,8 @@ public struct RecommendationPipeline: Sendable {
     /// The vectors and models.
     public let model: RetrievalModel
     /// The first stage (exact or HNSW).
-    public let retriever: any CandidateRetriever
+    public var retriever: any CandidateRetriever { retrieverStorage }
+    private var retrieverStorage: any CandidateRetriever
     /// The interactions the model was trained on: who has seen what.
     public let training: Interactions
     /// Positives per item in `training` (the popularity fill and the blend).
@@ -48,7 +49,7 @@ public struct RecommendationPipeline: Sendable {
             throw RetrievalError.rerankerUnavailable(.neumf)
         }
         self.model = model
-        self.retriever = retriever
+        retrieverStorage = retriever
         self.training = training
         let popularity = popularity ?? Popularity(training: training)
         self.popularity = popularity
@@ -57,6 +58,21 @@ public struct RecommendationPipeline: Sendable {
         let byUser = training.byUser
         let t = training.threshold
         positiveCounts = (0..<byUser.rows).map { u in byUser.range(ofRow: u).reduce(0) { $0 + (byUser.values[$1] >= t ? 1 : 0) } }
+    }
+
+    /// The same pipeline with another first stage (e.g. the HNSW stage at another `ef`, or the exact scan).
+    /// - Precondition: `retriever` searches vectors of the model's length.
+    public func replacing(retriever: any CandidateRetriever) -> RecommendationPipeline {
+        precondition(retriever.dimension == model.factors, "retriever has \(retriever.dimension) dimensions, the model \(model.factors)")
+        var copy = self
+        copy.retrieverStorage = retriever
+        return copy
+    }
+
+    /// The same pipeline with other options (checked as in `init`).
+    /// - Throws: `RetrievalError.badOption`.
+    public func replacing(options: RetrievalOptions) throws -> RecommendationPipeline {
+        try RecommendationPipeline(model: model, retriever: retriever, training: training, popularity: popularity, options: options)
     }
 
     /// The top `k` items for dense training user `user`, never one the user rated in training.

@@ -58,3 +58,23 @@ private func recommendFixture() throws -> (root: URL, data: URL) {
     let badTitle = try runMarquee(["recommend", "--likes", "Comdy 11 (1990)"] + common)
     #expect(badTitle.status != 0 && badTitle.stderr.contains("did you mean") && badTitle.stderr.contains("Comedy 11"))
 }
+
+@Test func evaluateRetrievalJSONAddsOneRowPerEf() throws {
+    let (root, data) = try recommendFixture()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let run = try runMarquee(["evaluate", "--data", data.path, "--models-dir", root.appendingPathComponent("m").path,
+                              "--models", "popularity,als", "--retrieval", "hnsw", "--ef", "5,50", "--json"])
+    #expect(run.status == 0, "stderr: \(run.stderr)")
+    let object = try #require(run.json)
+    let rows = try #require(object["retrieval"] as? [[String: Any]])
+    #expect(rows.count == 2)
+    #expect(rows.map { $0["ef"] as? Int } == [5, 50])
+    for row in rows {
+        #expect(row["model"] as? String == "als")
+        for key in ["ndcg_exact", "ndcg_hnsw", "recall_exact", "recall_hnsw", "ndcg_loss", "neighbor_recall", "mean_ms", "p99_ms"] {
+            #expect(row[key] is Double || row[key] is Int, "\(key)")
+        }
+    }
+    let bad = try runMarquee(["evaluate", "--data", data.path, "--retrieval", "fast"])
+    #expect(bad.status != 0 && bad.stderr.contains("fast"))
+}
