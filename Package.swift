@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["Dataset", "LinearAlgebra", "Support"], swiftSettings: hotFlags),
         .target(name: "VectorSearch", dependencies: ["LinearAlgebra", "Support"], swiftSettings: hotFlags),
         .target(name: "Retrieval", dependencies: ["Dataset", "Models", "VectorSearch", "LinearAlgebra", "Support"],
-                swiftSettings: hotFlags),
+                exclude: ["README-snippet.md"], swiftSettings: hotFlags),
         .target(name: "Evaluation", dependencies: ["Dataset", "Models", "LinearAlgebra", "Retrieval"], swiftSettings: hotFlags),
         .executableTarget(
             name: "marquee",

@@ -45,7 +45,12 @@ public struct RetrievalLossRow: Sendable, Equatable, Encodable {
 public struct RetrievalLossEvaluation: Sendable {
     /// Cut-off of NDCG and Recall.
     public var k: Int
-    public init(k: Int = 10) { self.k = k }
+    /// Serve at most this many test users, evenly spaced (nil: all).
+    public var maxUsers: Int?
+    public init(k: Int = 10, maxUsers: Int? = nil) {
+        self.k = k
+        self.maxUsers = maxUsers
+    }
 
     /// What one pass over the users gave.
     struct Pass {
@@ -68,7 +73,7 @@ public struct RetrievalLossEvaluation: Sendable {
             perUser.append(UserMetrics(recommended: list.map { Int32($0.item) }, relevant: relevant.columns(ofRow: u), k: k))
             if collectCandidates { candidates.append(pipeline.candidates(user: u).map(\.item)) }
         }
-        let metrics = RankingMetrics(averaging: perUser, skipped: relevant.rows - users.count, distinctItems: recommended.count,
+        let metrics = RankingMetrics(averaging: perUser, skipped: 0, distinctItems: recommended.count,
                                      itemCount: pipeline.training.itemCount)
         return Pass(metrics: metrics, candidates: candidates, milliseconds: times)
     }
@@ -84,7 +89,11 @@ public struct RetrievalLossEvaluation: Sendable {
                          test: Interactions) throws -> [RetrievalLossRow] {
         precondition(test.users == exact.training.users && test.items == exact.training.items, "train and test must share id maps")
         let relevant = test.positives()
-        let users = (0..<relevant.rows).filter { relevant.count(ofRow: $0) > 0 }
+        var users = (0..<relevant.rows).filter { relevant.count(ofRow: $0) > 0 }
+        if let maxUsers, users.count > maxUsers {
+            let all = users
+            users = (0..<maxUsers).map { all[$0 * all.count / maxUsers] }
+        }
         let reference = try pass(exact, users: users, relevant: relevant, collectCandidates: !efValues.isEmpty)
         let exactMean = Self.mean(reference.milliseconds), exactP99 = Self.percentile(reference.milliseconds, 0.99)
         guard !efValues.isEmpty else {

@@ -26,10 +26,11 @@ public struct HNSWRetriever: CandidateRetriever {
         self.itemIds = itemIds
     }
 
-    /// Builds an inner-product index over dense item vectors (ids = dense indices).
+    /// Builds an inner-product index over dense item vectors (ids = dense indices), with the `graph` MIPS
+    /// strategy by default: on ALS item vectors it reaches far higher recall than the L2 reduction.
     /// - Throws: `VectorIndexError` for non-finite values.
     public static func build(itemVectors: [Float], dimension: Int, ef: Int,
-                             parameters: HNSWIndex.Parameters = HNSWIndex.Parameters(),
+                             parameters: HNSWIndex.Parameters = HNSWIndex.Parameters(mipsStrategy: .graph),
                              threads: Int = 1) throws -> HNSWRetriever {
         let rows = itemVectors.count / dimension
         let index = try HNSWIndex.build(vectors: Matrix(rows: rows, columns: dimension, values: itemVectors),

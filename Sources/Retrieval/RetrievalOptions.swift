@@ -34,7 +34,7 @@ public struct RetrievalOptions: Sendable, Equatable {
     /// How many liked movies explain each ALS recommendation (0: no explanations).
     public var explain: Int
 
-    public init(candidates: Int = 100, ef: Int = 200, scorer: RerankScorer = .dot, popularityWeight: Float = 0.1,
+    public init(candidates: Int = 100, ef: Int = 100, scorer: RerankScorer = .dot, popularityWeight: Float = 0.1,
                 minInteractions: Int = 1, explain: Int = 3) {
         self.candidates = candidates
         self.ef = ef

@@ -87,16 +87,19 @@ struct Artifacts {
         if fm.fileExists(atPath: url.path) {
             let indexDate = (try? fm.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? .distantPast
             let modelDate = (try? fm.attributesOfItem(atPath: modelURL(model.name).path)[.modificationDate] as? Date) ?? .distantPast
-            if let index = try? HNSWIndex.load(from: url), index.metric == .innerProduct, index.dimension == model.factors,
+            if let index = try? HNSWIndex.load(from: url), index.metric == .innerProduct, index.parameters.mipsStrategy == .graph,
+               index.dimension == model.factors,
                index.totalCount == model.itemCount, indexDate >= modelDate {
                 return index
             }
             printError("\(url.path) is stale or does not fit the \(model.name) model; rebuilding")
         } else {
-            printError("no item index at \(url.path); building one (marquee build-index --model \(modelURL(model.name).path) --metric ip)")
+            printError("no item index at \(url.path); building one (marquee build-index --model \(modelURL(model.name).path) --metric ip --mips-strategy graph)")
         }
         let h = config.hnsw
-        let parameters = HNSWIndex.Parameters(m: h.m, efConstruction: h.efConstruction)
+        // The graph strategy: on ALS item vectors (norms from 0 to ~1.3) the L2 reduction kept recall@10 near
+        // 0.1–0.5 where the graph built on 1 − x·y reaches 0.98 at ef 40 (BENCHMARKS.md, Retrieval).
+        let parameters = HNSWIndex.Parameters(m: h.m, efConstruction: h.efConstruction, mipsStrategy: .graph)
         let start = Date()
         let index = try HNSWIndex.build(
             vectors: Matrix(rows: model.itemCount, columns: model.factors, values: model.itemVectors),

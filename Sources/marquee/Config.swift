@@ -66,7 +66,7 @@ struct MarqueeConfig: Codable, Equatable {
     /// The two-stage recommender (`recommend`, `evaluate --retrieval`).
     struct RetrievalSection: Codable, Equatable {
         var candidates = 100
-        var ef = 200
+        var ef = 100
         var scorer = "dot"
         var popularityWeight: Float = 0.1
         var minInteractions = 1

@@ -18,7 +18,20 @@ struct RetrievalEvaluationOptions: ParsableArguments {
     @Option(help: "With --retrieval hnsw: comma-separated HNSW search widths, e.g. 10,20,40,80,160 (default: config retrieval.ef).")
     var ef: String?
 
+    @Option(name: .customLong("candidates"), help: "With --retrieval: comma-separated candidate counts N to compare (default: config retrieval.candidates).")
+    var candidateCounts: String?
+
+    @Option(name: .customLong("retrieval-users"), help: "With --retrieval: serve at most this many test users (evenly spaced; default all).")
+    var retrievalUsers: Int?
+
     func validate() throws {
+        if (candidateCounts != nil || retrievalUsers != nil) && retrieval == nil {
+            throw ValidationError("--candidates and --retrieval-users need --retrieval exact|hnsw")
+        }
+        if let candidateCounts, Self.positiveList(candidateCounts) == nil {
+            throw ValidationError("--candidates must be comma-separated positive integers, got '\(candidateCounts)'")
+        }
+        if let retrievalUsers, retrievalUsers < 1 { throw ValidationError("--retrieval-users must be positive") }
         if let retrieval, !["exact", "hnsw"].contains(retrieval) {
             throw ValidationError("unknown --retrieval '\(retrieval)' (use exact or hnsw)")
         }
@@ -32,7 +45,12 @@ struct RetrievalEvaluationOptions: ParsableArguments {
     func efValues(default value: Int) -> [Int]? {
         guard retrieval == "hnsw" else { return [] }
         guard let ef else { return [value] }
-        let parts = ef.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return Self.positiveList(ef)
+    }
+
+    /// "10,20,40" → [10, 20, 40], or nil when malformed.
+    static func positiveList(_ text: String) -> [Int]? {
+        let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
         return parts.map { $0! }
     }
@@ -54,25 +72,30 @@ struct RetrievalEvaluationOptions: ParsableArguments {
         guard let scorer = RerankScorer(rawValue: scorerName), scorer != .neumf || name == "neumf" else {
             throw ConfigError("retrieval scorer '\(scorerName)' does not apply to model \(name)")
         }
-        // Explanations are off: the timings measure retrieval and re-ranking.
-        let options = RetrievalOptions(candidates: r.candidates, ef: r.ef, scorer: scorer, popularityWeight: r.popularityWeight,
-                                       minInteractions: r.minInteractions, explain: 0)
-        let exact = try RecommendationPipeline(
-            model: vectors, retriever: ExactRetriever(itemVectors: vectors.itemVectors, dimension: vectors.factors),
-            training: split.train, options: options)
         let sweep = efValues(default: r.ef) ?? [r.ef]
         var hnsw: HNSWRetriever? = nil
         if !sweep.isEmpty {
             let start = Date()
             hnsw = try HNSWRetriever.build(itemVectors: vectors.itemVectors, dimension: vectors.factors, ef: r.ef,
-                                           parameters: HNSWIndex.Parameters(m: config.hnsw.m, efConstruction: config.hnsw.efConstruction),
+                                           parameters: HNSWIndex.Parameters(m: config.hnsw.m, efConstruction: config.hnsw.efConstruction,
+                                                                            mipsStrategy: .graph),
                                            threads: Threads.count)
             if ProgressReporter.isTerminal {
                 printError(String(format: "built the %@ item index (%d items) in %.1f s", name, vectors.itemCount, Date().timeIntervalSince(start)))
             }
         }
-        return try RetrievalLossEvaluation(k: k).evaluate(
-            exact: exact, hnsw: { ef in exact.replacing(retriever: hnsw!.with(ef: ef)) }, efValues: sweep, test: split.test)
+        var rows: [RetrievalLossRow] = []
+        for n in candidateCounts.flatMap(Self.positiveList) ?? [r.candidates] {
+            // Explanations are off: the timings measure retrieval and re-ranking.
+            let options = RetrievalOptions(candidates: n, ef: r.ef, scorer: scorer, popularityWeight: r.popularityWeight,
+                                           minInteractions: r.minInteractions, explain: 0)
+            let exact = try RecommendationPipeline(
+                model: vectors, retriever: ExactRetriever(itemVectors: vectors.itemVectors, dimension: vectors.factors),
+                training: split.train, options: options)
+            rows += try RetrievalLossEvaluation(k: k, maxUsers: retrievalUsers).evaluate(
+                exact: exact, hnsw: { ef in exact.replacing(retriever: hnsw!.with(ef: ef)) }, efValues: sweep, test: split.test)
+        }
+        return rows
     }
 }
 
@@ -84,11 +107,11 @@ extension Array where Element == RetrievalLossRow {
         func ms(_ x: Double) -> String { String(format: "%.3f", x) }
         var lines = ["", "retrieval (two-stage pipeline; exact vs HNSW candidates; time per user, one thread):"]
         lines.append("model".padding(toLength: 8, withPad: " ", startingAt: 0)
-                     + ["ef", "NDCG ex", "NDCG hnsw", "R@\(k) ex", "R@\(k) hnsw", "NDCG loss", "nbr rec", "ms mean", "ms p99", "ex ms", "ex p99"]
+                     + ["N", "ef", "NDCG ex", "NDCG hnsw", "R@\(k) ex", "R@\(k) hnsw", "NDCG loss", "nbr rec", "ms mean", "ms p99", "ex ms", "ex p99"]
                         .map { cell($0) }.joined())
         for r in self {
             lines.append(r.model.padding(toLength: 8, withPad: " ", startingAt: 0) + [
-                r.ef.map(String.init) ?? "exact", number(r.ndcgExact), number(r.ndcgHNSW), number(r.recallExact), number(r.recallHNSW),
+                "\(r.candidates)", r.ef.map(String.init) ?? "exact", number(r.ndcgExact), number(r.ndcgHNSW), number(r.recallExact), number(r.recallHNSW),
                 r.ndcgLoss.map { String(format: "%.2f%%", $0 * 100) } ?? "–", number(r.neighborRecall),
                 ms(r.meanMs), ms(r.p99Ms), ms(r.exactMeanMs), ms(r.exactP99Ms),
             ].map { cell($0) }.joined())
