@@ -78,6 +78,7 @@ public struct FullRankingProtocol: Sendable {
         let itemCount = model.itemCount
         let k = self.k, batchSize = self.batchSize
         precondition(seen.columns == itemCount)
+        guard !users.isEmpty else { return TopKLists(k: k, users: [], items: []) }
         var items = [Int32](repeating: -1, count: users.count * k)
         let batches = (users.count + batchSize - 1) / batchSize
         let workers = max(1, min(threads, batches))

@@ -128,6 +128,7 @@ public struct SampledRankingProtocol: Sendable {
     /// The 1-based rank of each case's held-out item among its candidates (ties count against it).
     public func ranks<M: Recommender>(_ model: M, cases: [Case]) -> [Int] {
         let itemCount = model.itemCount, batchSize = self.batchSize
+        guard !cases.isEmpty else { return [] }
         var ranks = [Int](repeating: 0, count: cases.count)
         let batches = (cases.count + batchSize - 1) / batchSize
         let workers = max(1, min(threads, batches))

@@ -100,3 +100,28 @@ extension ALS {
         return (vector, weights, order, confidence)
     }
 }
+
+extension ALS {
+    /// The dense index of the item with the dataset's own id `id` (`itemIds` ascend, as `IdMap` orders
+    /// them), or nil when the model has no such item.
+    /// - Complexity: O(log items).
+    public func itemIndex(ofExternalId id: Int32) -> Int? {
+        var low = 0, high = itemIds.count
+        while low < high {
+            let mid = (low + high) / 2
+            if itemIds[mid] < id { low = mid + 1 } else { high = mid }
+        }
+        return low < itemIds.count && itemIds[low] == id ? low : nil
+    }
+
+    /// `foldIn(items:ratings:)` for movies named by the dataset's own ids; unknown ids are skipped.
+    /// - Returns: the vector and the ids that were not in the model.
+    public func foldIn(movieIds: [Int32], ratings: [Float]? = nil) throws -> (vector: [Float], unknown: [Int32]) {
+        if let ratings, ratings.count != movieIds.count { throw ALSError.mismatchedRatings(items: movieIds.count, ratings: ratings.count) }
+        var items: [Int] = [], kept: [Float] = [], unknown: [Int32] = []
+        for (k, id) in movieIds.enumerated() {
+            if let index = itemIndex(ofExternalId: id) { items.append(index); kept.append(ratings?[k] ?? 1) } else { unknown.append(id) }
+        }
+        return (try foldIn(items: items, ratings: kept), unknown)
+    }
+}

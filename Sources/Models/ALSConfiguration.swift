@@ -39,7 +39,7 @@ public struct ALSConfiguration: Sendable, Equatable, Codable {
     /// Marquee's defaults, tuned on a validation slice of ml-latest-small's training part
     /// (`Tools/bench/als_sweep.sh`, figures in BENCHMARKS.md).
     public init(
-        factors: Int = 64, regularization: Float = 0.5, alpha: Float = 10, iterations: Int = 15,
+        factors: Int = 32, regularization: Float = 20, alpha: Float = 5, iterations: Int = 15,
         solver: Solver = .conjugateGradient, cgSteps: Int = 3, confidence: Confidence = .binary, seed: UInt64 = 42
     ) {
         self.factors = factors

@@ -177,8 +177,9 @@ extension HNSWIndex {
 
     /// Links `node` into every level up to its own (Malkov & Yashunin, algorithm 1).
     private func insert(_ node: UInt32, scratch: SearchScratch) {
+        let g = view
         let level = Int(levels[Int(node)])
-        let q = UnsafePointer(vector(node))
+        let q = UnsafePointer(g.vector(node))
         entryLock.lock()
         let entry = entryPoint
         let top = maxLevel
@@ -191,20 +192,20 @@ extension HNSWIndex {
             return
         }
         var current = entry
-        var currentDistance = distance(q, vector(current))
+        var currentDistance = g.distance(q, g.vector(current))
         if level < top {
             for lc in stride(from: top, to: level, by: -1) {
                 var changed = true
                 while changed {
                     changed = false
                     stripes.lock(current)
-                    let list = links(current, level: lc)
+                    let list = g.links(current, level: lc)
                     let n = Int(list[0])
                     scratch.links.update(from: list + 1, count: n)
                     stripes.unlock(current)
                     for j in 0..<n {
                         let candidate = scratch.links[j]
-                        let d = distance(q, vector(candidate))
+                        let d = g.distance(q, g.vector(candidate))
                         if d < currentDistance {
                             currentDistance = d
                             current = candidate
@@ -239,6 +240,7 @@ extension HNSWIndex {
     /// links both ways, and prunes any neighbour whose list overflows.
     /// - Returns: the nearest selected neighbour (the entry for the next level down).
     private func connect(_ node: UInt32, level: Int, scratch: SearchScratch) -> HeapEntry {
+        let g = view
         let found = scratch.drainResults()
         // Drop the node itself if a concurrent insertion already linked it in.
         var n = 0
@@ -246,8 +248,8 @@ extension HNSWIndex {
             scratch.ordered[n] = scratch.ordered[i]
             n += 1
         }
-        let selectedCount = selectNeighbors(scratch.ordered, count: n, limit: m, into: scratch.selected)
-        let own = links(node, level: level)
+        let selectedCount = selectNeighbors(scratch.ordered, count: n, limit: m, into: scratch.selected, view: g)
+        let own = g.links(node, level: level)
         stripes.lock(node)
         own[0] = UInt32(selectedCount)
         for j in 0..<selectedCount { own[1 + j] = scratch.selected[j].node }
@@ -257,20 +259,20 @@ extension HNSWIndex {
         for j in 0..<selectedCount {
             let other = scratch.selected[j].node
             stripes.lock(other)
-            let list = links(other, level: level)
+            let list = g.links(other, level: level)
             let c = Int(list[0])
             if c < capacity {
                 list[1 + c] = node
                 list[0] = UInt32(c + 1)
             } else {
-                let otherVector = UnsafePointer(vector(other))
+                let otherVector = UnsafePointer(g.vector(other))
                 scratch.selection[0] = HeapEntry(scratch.selected[j].distance, node)
                 for e in 0..<c {
                     let neighbour = list[1 + e]
-                    scratch.selection[1 + e] = HeapEntry(distance(otherVector, vector(neighbour)), neighbour)
+                    scratch.selection[1 + e] = HeapEntry(g.distance(otherVector, g.vector(neighbour)), neighbour)
                 }
                 sortAscending(scratch.selection, count: c + 1)
-                let kept = selectNeighbors(scratch.selection, count: c + 1, limit: capacity, into: scratch.pruned)
+                let kept = selectNeighbors(scratch.selection, count: c + 1, limit: capacity, into: scratch.pruned, view: g)
                 for e in 0..<kept { list[1 + e] = scratch.pruned[e].node }
                 list[0] = UInt32(kept)
             }
@@ -286,7 +288,7 @@ extension HNSWIndex {
     /// - Returns: how many were written to `output`.
     @inline(__always)
     func selectNeighbors(_ candidates: UnsafeMutablePointer<HeapEntry>, count n: Int, limit: Int,
-                         into output: UnsafeMutablePointer<HeapEntry>) -> Int {
+                         into output: UnsafeMutablePointer<HeapEntry>, view g: GraphView) -> Int {
         if n < limit {
             output.update(from: candidates, count: n)
             return n
@@ -295,9 +297,9 @@ extension HNSWIndex {
         for i in 0..<n {
             if kept >= limit { break }
             let c = candidates[i]
-            let cv = UnsafePointer(vector(c.node))
+            let cv = UnsafePointer(g.vector(c.node))
             var good = true
-            for j in 0..<kept where distance(vector(output[j].node), cv) < c.distance {
+            for j in 0..<kept where g.distance(g.vector(output[j].node), cv) < c.distance {
                 good = false
                 break
             }

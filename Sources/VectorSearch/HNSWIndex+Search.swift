@@ -175,18 +175,19 @@ extension HNSWIndex {
     @inline(__always)
     func graphSearch<K: DistanceKernel, G: NodeGate>(_ kernel: K.Type, _ q: UnsafePointer<Float>, k: Int, ef: Int, gate: G,
                                                      scratch: SearchScratch) -> Int {
+        let g = view
         var current = entryPoint
-        var currentDistance = K.distance(q, vector(current), storedDimension)
+        var currentDistance = K.distance(q, g.vector(current), storedDimension)
         var lc = maxLevel
         while lc > 0 {
             var changed = true
             while changed {
                 changed = false
-                let list = links(current, level: lc)
+                let list = g.links(current, level: lc)
                 let n = Int(list[0])
                 for j in 0..<n {
                     let candidate = list[1 + j]
-                    let d = K.distance(q, vector(candidate), storedDimension)
+                    let d = K.distance(q, g.vector(candidate), storedDimension)
                     if d < currentDistance {
                         currentDistance = d
                         current = candidate
@@ -210,6 +211,7 @@ extension HNSWIndex {
         _ kernel: K.Type, query: UnsafePointer<Float>, entry: UInt32, entryDistance: Float, ef: Int, level: Int,
         gate: G, locked: Bool, scratch: SearchScratch
     ) {
+        let g = view
         scratch.beginVisit(nodes: count)
         let visited = scratch.visited
         let tag = scratch.tag
@@ -232,17 +234,17 @@ extension HNSWIndex {
             let list: UnsafePointer<UInt32>
             if locked {
                 stripes.lock(current.node)
-                let source = links(current.node, level: level)
+                let source = g.links(current.node, level: level)
                 scratch.links.update(from: source, count: Int(source[0]) + 1)
                 stripes.unlock(current.node)
                 list = UnsafePointer(scratch.links)
             } else {
-                list = UnsafePointer(links(current.node, level: level))
+                list = UnsafePointer(g.links(current.node, level: level))
             }
             let n = Int(list[0])
             if n > 0 {
                 Kernels.prefetch(visited + Int(list[1]))
-                Kernels.prefetch(vector(list[1]))
+                Kernels.prefetch(g.vector(list[1]))
             }
             var j = 1
             while j <= n {
@@ -250,14 +252,17 @@ extension HNSWIndex {
                 if j < n {
                     let next = list[j + 1]
                     Kernels.prefetch(visited + Int(next))
-                    Kernels.prefetch(vector(next))
+                    let v = UnsafeRawPointer(g.vector(next))
+                    Kernels.prefetch(v)
+                    if g.dimension > 16 { Kernels.prefetch(v + 64) }
                 }
                 j += 1
                 if visited[Int(neighbour)] == tag { continue }
                 visited[Int(neighbour)] = tag
-                let d = K.distance(query, vector(neighbour), dim)
+                let d = K.distance(query, g.vector(neighbour), dim)
                 if results.count < ef || d < lowerBound {
                     candidates.push(-d, neighbour)
+                    if level == 0 { Kernels.prefetch(g.links0(candidates.top.node)) }
                     if G.isOpen || gate.allows(neighbour) {
                         results.push(d, neighbour)
                         if results.count > ef { results.pop() }

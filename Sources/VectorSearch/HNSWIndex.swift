@@ -42,10 +42,11 @@ public final class HNSWIndex: @unchecked Sendable {
         public var efConstruction: Int
         /// Seed of the random levels.
         public var seed: UInt64
-        /// How `.innerProduct` indexes are built (ignored for other metrics).
+        /// How `.innerProduct` indexes are built (ignored for other metrics). The default, `.graph`, gave
+        /// better recall at equal speed on ALS vectors (BENCHMARKS.md, "Vector search (HNSW)").
         public var mipsStrategy: MIPSStrategy
 
-        public init(m: Int = 16, efConstruction: Int = 200, seed: UInt64 = 42, mipsStrategy: MIPSStrategy = .l2Reduction) {
+        public init(m: Int = 16, efConstruction: Int = 200, seed: UInt64 = 42, mipsStrategy: MIPSStrategy = .graph) {
             self.m = m
             self.efConstruction = efConstruction
             self.seed = seed
@@ -163,11 +164,11 @@ public final class HNSWIndex: @unchecked Sendable {
         }
     }
 
-    /// Bytes of memory the index's own storage occupies (graph, vectors, ids, flags, id map estimate).
+    /// Bytes of the index's arrays: the level-0 block (vectors and links), upper links, ids, levels, deleted
+    /// flags — what `save` writes. The id → node hash map comes on top in memory (about 16–32 bytes per
+    /// vector), as hnswlib's label map does on top of its saved size.
     public var memoryBytes: Int {
-        rwLock.withRead {
-            count * nodeStride + upperUsed * 4 + count * (8 + 1 + 1 + 4) + nodeOfLabel.capacity * 16
-        }
+        rwLock.withRead { count * nodeStride + upperUsed * 4 + count * (8 + 1 + 1 + 4) }
     }
 
     /// The stored ids of every live vector, in internal order.
@@ -247,5 +248,42 @@ public final class HNSWIndex: @unchecked Sendable {
     func drawLevel() -> Int {
         let u = 1 - levelGenerator.nextDouble() // (0, 1]
         return min(31, Int(-log(u) * mL))
+    }
+}
+
+/// The graph's raw pointers and strides, copied once per operation so that hot loops read no class
+/// properties (each of which would be a reload and an exclusivity check).
+struct GraphView {
+    let level0: UnsafeMutableRawPointer
+    let stride: Int
+    let linksOffset: Int
+    let upper: UnsafeMutablePointer<UInt32>
+    let upperStart: UnsafeMutablePointer<UInt32>
+    let upperListWords: Int
+    let dimension: Int
+    let l2: Bool
+
+    @inline(__always) func vector(_ node: UInt32) -> UnsafeMutablePointer<Float> {
+        (level0 + Int(node) &* stride).assumingMemoryBound(to: Float.self)
+    }
+
+    @inline(__always) func links0(_ node: UInt32) -> UnsafeMutablePointer<UInt32> {
+        (level0 + (Int(node) &* stride &+ linksOffset)).assumingMemoryBound(to: UInt32.self)
+    }
+
+    @inline(__always) func links(_ node: UInt32, level: Int) -> UnsafeMutablePointer<UInt32> {
+        level == 0 ? links0(node) : upper + Int(upperStart[Int(node)]) + (level - 1) * upperListWords
+    }
+
+    @inline(__always) func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {
+        l2 ? L2Kernel.distance(a, b, dimension) : DotKernel.distance(a, b, dimension)
+    }
+}
+
+extension HNSWIndex {
+    /// A view of the current storage (valid until the next reallocation, i.e. within one locked operation).
+    var view: GraphView {
+        GraphView(level0: level0, stride: nodeStride, linksOffset: linksOffset, upper: upper, upperStart: upperStart,
+                  upperListWords: m + 1, dimension: storedDimension, l2: l2Space)
     }
 }

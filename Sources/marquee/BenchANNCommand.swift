@@ -30,8 +30,8 @@ struct BenchANNCommand: ParsableCommand {
     @Option(name: .long, help: "l2, ip or cosine.")
     var metric: String = "l2"
 
-    @Option(name: .customLong("mips-strategy"), help: "For --metric ip: l2-reduction or graph.")
-    var mipsStrategy: String = MIPSStrategy.l2Reduction.rawValue
+    @Option(name: .customLong("mips-strategy"), help: "For --metric ip: graph (default) or l2-reduction.")
+    var mipsStrategy: String = MIPSStrategy.graph.rawValue
 
     @Option(name: .customLong("k"), help: "Neighbours per query (recall@k).")
     var k: Int = 10
@@ -53,6 +53,9 @@ struct BenchANNCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Also time the exact FlatIndex batch search (all threads) and report flat_qps.")
     var flat = false
+
+    @Flag(name: .customLong("flat-only"), help: "Only time the exact FlatIndex batch search (no HNSW build; runs is empty).")
+    var flatOnly = false
 
     @Option(name: .long, help: "Save the built index here (to measure its file size).")
     var save: String?
@@ -92,6 +95,18 @@ struct BenchANNCommand: ParsableCommand {
         }
         func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
+        func timeFlat() -> Double {
+            let index = FlatIndex(vectors: baseMatrix, metric: metric)
+            let t0 = now()
+            _ = index.search(batch: queryMatrix, k: k, threads: threads)
+            return Double(queryMatrix.rows) / (now() - t0)
+        }
+        if flatOnly {
+            let qps = timeFlat()
+            if json { try printJSON(Output(build_seconds: 0, index_bytes: 0, runs: [], flat_qps: qps, ground_truth_seconds: nil)) }
+            else { print("FlatIndex exact (\(metric)): " + String(format: "%.0f", qps) + " queries/s on \(threads) threads") }
+            return
+        }
         var truth: [[Int]]
         var truthSeconds: Double?
         var flatQPS: Double?
@@ -109,12 +124,7 @@ struct BenchANNCommand: ParsableCommand {
             truthSeconds = now() - t0
             truth = exact.map { $0.map(\.id) }
         }
-        if flat {
-            let index = FlatIndex(vectors: baseMatrix, metric: metric)
-            let t0 = now()
-            _ = index.search(batch: queryMatrix, k: k, threads: threads)
-            flatQPS = Double(queryMatrix.rows) / (now() - t0)
-        }
+        if flat { flatQPS = timeFlat() }
 
         let parameters = HNSWIndex.Parameters(m: m, efConstruction: efConstruction, seed: seed, mipsStrategy: MIPSStrategy(rawValue: mipsStrategy)!)
         let progress = ProgressReporter("building", total: baseMatrix.rows)

@@ -32,9 +32,9 @@ struct MarqueeConfig: Codable, Equatable {
     }
     /// Implicit-feedback ALS (`train --model als`, `evaluate` model `als`).
     struct ALSSection: Codable, Equatable {
-        var factors = 64
-        var regularization: Float = 0.5
-        var alpha: Float = 10
+        var factors = 32
+        var regularization: Float = 20
+        var alpha: Float = 5
         var iterations = 15
         var solver = "cg"
         var cgSteps = 3

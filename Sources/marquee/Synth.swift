@@ -14,11 +14,12 @@ struct Synth: ParsableCommand {
           ml-20m   ratings.csv (userId,movieId,rating,timestamp) and movies.csv (movieId,title,genres) in the \
         exact ML-20M layout: 138,493 users, 26,744 movies, 20,000,263 ratings (override with --users, \
         --movies, --ratings). Every user has at least 20 ratings (heavy-tailed: log-normal, capped at a few \
-        thousand), movie popularity is Zipf-like, ratings are half stars with about half ≥ 4.0, no \
+        thousand), movie popularity is Zipf-like, ratings are half stars with about half ≥ 4.0 (at the ML-20M \
+        shape; small dense shapes, where users exhaust their cluster's movies, run lower), no \
         (user, movie) pair repeats, timestamps increase along each user's history (1995–2015). Users fall \
         into --clusters latent taste clusters (default 32; movies/30 for small catalogues) that prefer \
         their own group of movies and rate it higher, so matrix factorisation has structure to learn. \
-        Every movie is rated at least once. ratings.csv is about 510 MB at full size (about 7 s on two \
+        Every movie is rated at least once. ratings.csv is about 510 MB at full size (about 4 s on two \
         cores). ratings.csv is ordered by user, then movie id, like the real file.
 
           vectors  base.fvecs, queries.fvecs and the exact groundtruth.ivecs (the --k nearest base ids of \

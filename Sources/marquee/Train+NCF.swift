@@ -1,6 +1,8 @@
 import ArgumentParser
 import Dataset
+import Evaluation
 import Foundation
+import LinearAlgebra
 import Models
 import Support
 
@@ -34,12 +36,18 @@ extension Train {
         let start = Date()
         let config = try common.loadConfig()
         let c = config.ncf
-        let dataDirectory = common.dataDirectory(config)
-        let artifactDirectory = common.artifactDirectory(config, dataDirectory: dataDirectory)
-        let loadOptions = LoadOptions(threshold: config.data.threshold, skipBadLines: config.data.skipBadLines,
-                                      cacheDirectory: config.data.useCache ? artifactDirectory : nil)
-        let dataset = try MovieLensDataset.load(from: dataDirectory, options: loadOptions)
-        let all = dataset.interactions
+        let all: Interactions
+        let dataDirectory: URL
+        if trainFile != nil {
+            (all, dataDirectory) = try loadTrainingData(config)
+        } else {
+            // The dataset folder, through the binary cache when config data.use_cache is on.
+            dataDirectory = common.dataDirectory(config)
+            let cache = config.data.useCache ? common.artifactDirectory(config, dataDirectory: dataDirectory) : nil
+            let loadOptions = LoadOptions(threshold: config.data.threshold, skipBadLines: config.data.skipBadLines,
+                                          cacheDirectory: cache)
+            all = try MovieLensDataset.load(from: dataDirectory, options: loadOptions).interactions
+        }
 
         var options = c.trainingOptions(seed: seed ?? c.seed)
         options.epochs = epochs ?? c.epochs
@@ -49,6 +57,7 @@ extension Train {
         options.regularization = als.regularization ?? c.regularization
         options.seed = seed ?? c.seed
         options.patience = patience ?? c.patience
+        options.threads = threads ?? Threads.count
         let kind = NeuralCF.Kind(rawValue: model)!
         let architecture = NeuralCF.Architecture(
             kind: kind, factors: factors ?? c.factors, layers: layers.flatMap(parseLayers) ?? c.layers,
@@ -58,9 +67,10 @@ extension Train {
         var training = all
         var validate: ((Int, NeuralCF) -> Double)? = nil
         if c.validation && !noValidation {
-            let holdout = ValidationHoldout(all, users: c.validationUsers, negatives: 100, seed: options.seed)
+            let holdout = ValidationHoldout(all, users: c.validationUsers, seed: options.seed)
             training = holdout.training
-            validate = { _, model in holdout.ndcg(model, k: 10) }
+            let metric = SampledRankingProtocol(negatives: 100, k: 10, seed: options.seed)
+            validate = { _, model in metric.evaluate(model, train: holdout.training, test: holdout.heldOut).ndcg }
             printError("validation: latest positive of \(holdout.userCount) users held out, NDCG@10 among 100 sampled negatives")
         }
 
@@ -83,8 +93,7 @@ extension Train {
                                                    progress: progress, validate: validate)
         progress.finish()
 
-        let outURL = out.map { URL(fileURLWithPath: $0) }
-            ?? artifactDirectory.appendingPathComponent("\(model).model")
+        let outURL = outputURL(config, dataDirectory: dataDirectory)
         try FileManager.default.createDirectory(at: outURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try trained.save(to: outURL, users: all.users, items: all.items,
                          training: NeuralCF.TrainingInfo(options: options, report: report))
@@ -133,71 +142,47 @@ func trainNCFForEvaluation(_ kind: NeuralCF.Kind, _ train: Interactions, _ conte
     return try NeuralCF.train(architecture, on: train, options: c.trainingOptions(seed: context.seed), progress: progress).model
 }
 
-/// Each user's latest positive (by timestamp) held out of training, for validation while training:
-/// NDCG@10 of the held-out movie among `negatives` sampled movies the user never rated.
+/// Each user's latest positive (by timestamp) held out of training for validation while training; the
+/// score is `Evaluation`'s loo-sampled NDCG@10 (the held-out movie among 100 sampled unrated movies).
 struct ValidationHoldout {
     let training: Interactions
-    let users: [Int32]
-    let candidates: [Int32]   // per user: held-out item, then the negatives
-    let negatives: Int
-    var userCount: Int { users.count }
+    let heldOut: Interactions
+    let userCount: Int
 
-    init(_ all: Interactions, users maxUsers: Int, negatives: Int, seed: UInt64) {
+    /// - Parameter maxUsers: hold out for at most this many users (a seeded sample; 0 = every user).
+    init(_ all: Interactions, users maxUsers: Int, seed: UInt64) {
         let m = all.byUser
         var rng = SeededGenerator(seed: seed, stream: 0x56414C)
-        var heldOut = [Int](repeating: -1, count: m.rows)   // entry index held out per user
+        var latest = [Int](repeating: -1, count: m.rows)   // entry index held out per user
         for u in 0..<m.rows {
             var best = -1, positives = 0
             for p in m.range(ofRow: u) where m.values[p] >= all.threshold {
                 positives += 1
-                if best < 0 || m.timestamps[p] > m.timestamps[best] || (m.timestamps[p] == m.timestamps[best] && p > best) { best = p }
+                if best < 0 || m.timestamps[p] >= m.timestamps[best] { best = p }
             }
-            // Keep at least one positive in training; the user must have unrated movies to sample from.
-            if positives >= 2 && m.count(ofRow: u) + negatives <= m.columns { heldOut[u] = best }
+            if positives >= 2 { latest[u] = best }   // keep at least one positive in training
         }
-        var chosen = (0..<m.rows).filter { heldOut[$0] >= 0 }
+        var chosen = (0..<m.rows).filter { latest[$0] >= 0 }
         if maxUsers > 0 && chosen.count > maxUsers {
             for j in stride(from: chosen.count - 1, to: 0, by: -1) { chosen.swapAt(j, rng.nextInt(below: j + 1)) }
-            chosen = Array(chosen.prefix(maxUsers)).sorted()
+            chosen = Array(chosen.prefix(maxUsers))
         }
-        let isHeld = Set(chosen.map { heldOut[$0] })
-        var rows: [Int32] = [], cols: [Int32] = [], values: [Float] = [], times: [Int64] = []
+        let held = Set(chosen.map { latest[$0] })
+        var train = (rows: [Int32](), cols: [Int32](), values: [Float](), times: [Int64]())
+        var test = train
         for u in 0..<m.rows {
-            for p in m.range(ofRow: u) where !isHeld.contains(p) {
-                rows.append(Int32(u)); cols.append(m.columnIndex[p]); values.append(m.values[p]); times.append(m.timestamps[p])
+            for p in m.range(ofRow: u) {
+                if held.contains(p) {
+                    test.rows.append(Int32(u)); test.cols.append(m.columnIndex[p]); test.values.append(m.values[p]); test.times.append(m.timestamps[p])
+                } else {
+                    train.rows.append(Int32(u)); train.cols.append(m.columnIndex[p]); train.values.append(m.values[p]); train.times.append(m.timestamps[p])
+                }
             }
         }
-        training = all.replacingRatings(CSRMatrix(rows: m.rows, columns: m.columns, rowIndex: rows, columnIndex: cols,
-                                                  values: values, timestamps: times))
-        var list: [Int32] = []
-        for u in chosen {
-            list.append(m.columnIndex[heldOut[u]])
-            let rated = Set(m.columns(ofRow: u))
-            var picked = Set<Int32>()
-            while picked.count < negatives {
-                let j = Int32(rng.nextInt(below: m.columns))
-                if !rated.contains(j) && picked.insert(j).inserted { list.append(j) }
-            }
-        }
-        users = chosen.map { Int32($0) }
-        candidates = list
-        self.negatives = negatives
-    }
-
-    /// Mean NDCG@k of the held-out movie ranked among its user's candidates (ties count against it).
-    func ndcg(_ model: NeuralCF, k: Int) -> Double {
-        guard !users.isEmpty else { return 0 }
-        let per = negatives + 1
-        var pairUsers = [Int32](repeating: 0, count: candidates.count)
-        for (j, u) in users.enumerated() { for c in 0..<per { pairUsers[j * per + c] = u } }
-        let s = model.scores(users: pairUsers, items: candidates)
-        var total = 0.0
-        for j in 0..<users.count {
-            let positive = s[j * per]
-            var rank = 0
-            for c in 1..<per where s[j * per + c] >= positive { rank += 1 }
-            if rank < k { total += 1 / log2(Double(rank) + 2) }
-        }
-        return total / Double(users.count)
+        training = all.replacingRatings(CSRMatrix(rows: m.rows, columns: m.columns, rowIndex: train.rows,
+                                                  columnIndex: train.cols, values: train.values, timestamps: train.times))
+        heldOut = all.replacingRatings(CSRMatrix(rows: m.rows, columns: m.columns, rowIndex: test.rows,
+                                                 columnIndex: test.cols, values: test.values, timestamps: test.times))
+        userCount = chosen.count
     }
 }

@@ -174,7 +174,11 @@ private func entries(_ url: URL) -> [String] {
         try MovieLensDownloader.download(.mlLatestSmall, to: target, from: closed.url("/x.zip"), timeout: 5)
         Issue.record("download from a closed port succeeded")
     } catch let error as DownloadError {
-        guard case .network = error else { Issue.record("expected a network error, got \(error)"); return }
+        // (.http only if a parallel test's server happened to take the freed port at once.)
+        switch error {
+        case .network, .http: break
+        default: Issue.record("expected a network error, got \(error)")
+        }
     }
     #expect(entries(target).isEmpty)
 }

@@ -147,3 +147,13 @@ private func part(users: Int, items: Int, _ entries: [(Int32, Int32, Float, Int6
     }
     #expect(EvaluationError.unknownModel(name: "als", known: ["popularity"]).description == "unknown model 'als' (known: popularity)")
 }
+
+@Test func protocolsWithNoTestUsersGiveZerosNotACrash() {
+    let train = part(users: 2, items: 3, [(0, 0, 5, 0), (1, 1, 5, 0)])
+    let test = part(users: 2, items: 3, [])
+    let model = Popularity(training: train)
+    let full = FullRankingProtocol(k: 5).evaluate(model, train: train, test: test)
+    #expect(full.usersEvaluated == 0 && full.usersSkipped == 2 && full.ndcg == 0 && full.coverage == 0)
+    let sampled = SampledRankingProtocol(negatives: 10, k: 5).evaluate(model, train: train, test: test)
+    #expect(sampled.usersEvaluated == 0 && sampled.usersSkipped == 2 && sampled.hitRate == 0)
+}

@@ -204,3 +204,12 @@ func alsLossMatchesBruteForceAndFalls(solver: ALSConfiguration.Solver) throws {
         for k in 0..<f { #expect(abs(inPlace[k] - gathered[k]) <= 1e-4 * max(1, abs(inPlace[k])), "user \(user)") }
     }
 }
+
+@Test func alsFoldInByMovieIdsMapsIdsAndReportsUnknown() throws {
+    let (model, _) = try train(small, ALSConfiguration(factors: 5, iterations: 2))
+    // Item ids are 1000 + dense index in `train`.
+    #expect(model.itemIndex(ofExternalId: 1003) == 3 && model.itemIndex(ofExternalId: 999) == nil && model.itemIndex(ofExternalId: 1045) == nil)
+    let (vector, unknown) = try model.foldIn(movieIds: [1003, 5, 1007], ratings: [5, 4, 4])
+    #expect(unknown == [5])
+    #expect(vector == (try model.foldIn(items: [3, 7], ratings: [5, 4])))
+}

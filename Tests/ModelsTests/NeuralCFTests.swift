@@ -303,3 +303,12 @@ func saveLoadGivesIdenticalScores(kind: NeuralCF.Kind) throws {
     }
 }
 
+
+@Test func scoringAcrossBlocksMatchesPairScores() throws {
+    // More items than one scoring block (2048), so the block loop and its tail are exercised.
+    let model = try NeuralCF(architecture: .init(kind: .neumf, factors: 3, layers: [4, 3, 2], userCount: 2, itemCount: 4100), seed: 9)
+    var scores = [Float](repeating: 0, count: model.itemCount)
+    scores.withUnsafeMutableBufferPointer { model.scores(forUser: 1, into: $0) }
+    let pairs = model.scores(users: [Int32](repeating: 1, count: model.itemCount), items: (0..<model.itemCount).map { Int32($0) })
+    for i in 0..<model.itemCount { #expect(abs(scores[i] - pairs[i]) < 1e-6) }
+}

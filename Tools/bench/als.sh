@@ -30,7 +30,7 @@ median() { python3 -c "import statistics,sys; print(statistics.median(map(float,
 mean() { python3 -c "import statistics,sys; print(statistics.mean(map(float, sys.argv[1:])))" "$@"; }
 
 quality() {
-    local F=${QF:-64} L=${QL:-0.5} A=${QA:-10} I=${QI:-15}
+    local F=${QF:-32} L=${QL:-20} A=${QA:-5} I=${QI:-15}
     say "quality parity on ml-latest-small: factors $F, λ $L, α $A, $I iterations, seeds 1 2 3"
     $PY split --ratings Data/ml-latest-small/ratings.csv --train "$WORK/train.csv" --test "$WORK/test.csv" --seed 1 >/dev/null
     local mn=() mr=() pn=() pr=()
@@ -71,10 +71,10 @@ run_timed() {
 }
 
 speed() {
-    local DATA=/tmp/marquee-ml20m-synth
+    local DATA=${SYNTH_DATA:-/tmp/marquee-als-ml20m}
     if [ ! -f "$DATA/ratings.csv" ]; then
         if "$M" synth --help >/dev/null 2>&1; then
-            say "generating synthetic ML-20M with marquee synth"; "$M" synth --shape ml-20m --out "$DATA"
+            say "generating synthetic ML-20M with marquee synth"; "$M" synth --shape ml-20m --seed 42 --out "$DATA"
         else
             say "generating synthetic ML-20M with the fallback generator"; python3 Tools/bench/als_synth_fallback.py "$DATA"
         fi

@@ -6,6 +6,7 @@ plus the report (medians, ratios, Markdown table) and the recall-QPS SVG.
   ann_peers.py hnswlib BASE QUERIES GT [opts]     one JSON object like `marquee bench-ann --json`
   ann_peers.py faiss-flat BASE QUERIES --metric l2|ip [--threads N]
   ann_peers.py report RESULTS_DIR OUT.svg          medians over repetitions, ratios, SVG
+  ann_peers.py als-sets EXPORT_DIR OUTDIR          ALS factors (marquee export) -> fvecs sets with exact truth
 """
 import argparse, glob, json, os, statistics, sys, time
 import numpy as np
@@ -59,6 +60,29 @@ def gen(args):
     index.add(x)
     _, ids = index.search(q, 100)
     write_vecs(f"{out}/groundtruth.ivecs", ids.astype(np.int32).view(np.float32))
+
+
+def als_sets(export_dir, out):
+    """From `marquee export` .npy files: items with a non-zero vector as base; (a) cosine: 1,000 of those
+    items as queries; (b) inner product: every user vector as a query. Exact top-100 ground truth each."""
+    items = np.load(f"{export_dir}/item_factors.npy").astype(np.float32)
+    users = np.load(f"{export_dir}/user_factors.npy").astype(np.float32)
+    items = np.ascontiguousarray(items[np.abs(items).sum(1) > 0])
+    rng = np.random.default_rng(3)
+    for name, queries, metric in (("als-cosine", items[rng.choice(len(items), min(1000, len(items)), replace=False)], "cosine"),
+                                  ("als-ip", users, "ip")):
+        d = f"{out}/{name}"
+        os.makedirs(d, exist_ok=True)
+        if metric == "cosine":
+            xn = items / np.linalg.norm(items, axis=1, keepdims=True)
+            qn = queries / np.linalg.norm(queries, axis=1, keepdims=True)
+            scores = qn @ xn.T
+        else:
+            scores = queries @ items.T
+        truth = np.argsort(-scores, axis=1, kind="stable")[:, :100].astype(np.int32)
+        write_vecs(f"{d}/base.fvecs", items)
+        write_vecs(f"{d}/queries.fvecs", np.ascontiguousarray(queries))
+        write_vecs(f"{d}/groundtruth.ivecs", truth.view(np.float32))
 
 
 def recall_at(found, truth, k):
@@ -125,12 +149,17 @@ def report(results_dir, svg_path):
     lines = []
     curves = {}
     for data_set, sides in table.items():
-        mq, hl = sides.get("marquee", []), sides.get("hnswlib", [])
-        if mq and hl:
-            lines.append(f"### {data_set} (medians of {len(mq)} Marquee / {len(hl)} hnswlib runs)\n")
+        variants = sorted(v for v in sides if v == "marquee" or (v.startswith("marquee-") and "flat" not in v))
+        hl = sides.get("hnswlib", [])
+        for variant in variants:
+            mq = sides[variant]
+            if not (mq and hl):
+                continue
+            who = "Marquee" if variant == "marquee" else f"Marquee ({variant[8:]})"
+            lines.append(f"### {data_set}: {who} vs hnswlib (medians of {len(mq)} / {len(hl)} runs)\n")
             mb, hb = median([r["build_seconds"] for r in mq]), median([r["build_seconds"] for r in hl])
             ms, hs = median([r["index_bytes"] for r in mq]), median([r["index_bytes"] for r in hl])
-            lines.append(f"| | Marquee | hnswlib | ratio |\n| --- | --- | --- | --- |")
+            lines.append("| | Marquee | hnswlib | ratio |\n| --- | --- | --- | --- |")
             lines.append(f"| build seconds | {mb:.2f} | {hb:.2f} | {mb / hb:.2f}× |")
             lines.append(f"| index bytes | {ms / 1e6:.1f} MB | {hs / 1e6:.1f} MB | {ms / hs:.2f}× |\n")
             lines.append("| ef | recall@10 Marquee | recall@10 hnswlib | Δ recall | QPS 1 thread Marquee | QPS 1 thread hnswlib | QPS ratio | QPS all cores Marquee | QPS all cores hnswlib |")
@@ -143,7 +172,8 @@ def report(results_dir, svg_path):
                 ma = median([r["runs"][i]["qps_all_cores"] for r in mq]); ha = median([r["runs"][i]["qps_all_cores"] for r in hl])
                 lines.append(f"| {ef} | {mr:.4f} | {hr:.4f} | {mr - hr:+.4f} | {mqps:.0f} | {hqps:.0f} | {mqps / hqps:.2f}× | {ma:.0f} | {ha:.0f} |")
                 curve_m.append((mr, mqps)); curve_h.append((hr, hqps))
-            curves[data_set] = {"Marquee": curve_m, "hnswlib": curve_h}
+            curves.setdefault(data_set, {})[who] = curve_m
+            curves[data_set]["hnswlib"] = curve_h
             lines.append("")
         for metric in ("l2", "ip"):
             mf, ff = sides.get(f"marquee-flat-{metric}", []), sides.get(f"faiss-flat-{metric}", [])
@@ -161,13 +191,18 @@ def write_svg(curves, path):
     panel_w, panel_h, pad = 420, 300, 50
     width = panel_w * len(curves) + pad
     height = panel_h + 2 * pad
-    colors = {"Marquee": "#d62728", "hnswlib": "#1f77b4"}
+    palette = ["#d62728", "#2ca02c", "#9467bd"]
+    colors = {"hnswlib": "#1f77b4"}
+    for sides in curves.values():
+        for side in sides:
+            if side not in colors:
+                colors[side] = palette[len(colors) - 1] if len(colors) - 1 < len(palette) else "#555"
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">',
            f'<rect width="{width}" height="{height}" fill="white"/>']
     for p, (name, sides) in enumerate(curves.items()):
         x0 = pad + p * panel_w
         pts = [pt for s in sides.values() for pt in s]
-        rmin = min(0.5, min(r for r, _ in pts)); rmax = 1.0
+        rmin = max(0.0, math.floor((min(r for r, _ in pts) - 0.02) * 20) / 20); rmax = 1.0
         qmin = min(q for _, q in pts) / 1.3; qmax = max(q for _, q in pts) * 1.3
         w, h = panel_w - 70, panel_h - 20
 
@@ -205,6 +240,8 @@ def main():
     mode = sys.argv[1]
     if mode == "gen":
         gen(sys.argv[2:]); return
+    if mode == "als-sets":
+        als_sets(sys.argv[2], sys.argv[3]); return
     if mode == "report":
         report(sys.argv[2], sys.argv[3]); return
     p = argparse.ArgumentParser()

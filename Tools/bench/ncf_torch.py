@@ -32,6 +32,8 @@ p.add_argument("--layers", default="64,32,16,8")
 p.add_argument("--seed", type=int, default=1)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--model", default="neumf", choices=["gmf", "mlp", "neumf"])
+p.add_argument("--max-steps", type=int, default=0, help="time only this many steps per epoch and extrapolate (0: full epochs)")
+p.add_argument("--no-scores", action="store_true", help="skip writing the test scores")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(a.seed)
@@ -107,17 +109,28 @@ epochs = []
 for epoch in range(a.epochs):
     t0 = time.perf_counter()
     users, items, labels = epoch_samples()
+    sampling = time.perf_counter() - t0
     total = 0.0
     model.train()
+    steps = (len(users) + a.batch_size - 1) // a.batch_size
+    done = 0
+    t1 = time.perf_counter()
     for s in range(0, len(users), a.batch_size):
+        if a.max_steps and done == a.max_steps: break
+        done += 1
         u, i, y = users[s:s + a.batch_size], items[s:s + a.batch_size], labels[s:s + a.batch_size]
         opt_sparse.zero_grad(); opt_dense.zero_grad()
         loss = loss_fn(model(u, i), y)
         loss.backward()
         opt_sparse.step(); opt_dense.step()
         total += loss.item() * len(u)
-    epochs.append({"epoch": epoch + 1, "loss": total / len(users), "seconds": time.perf_counter() - t0})
+    stepping = time.perf_counter() - t1
+    seconds = sampling + stepping * steps / done
+    epochs.append({"epoch": epoch + 1, "loss": total / min(len(users), done * a.batch_size), "seconds": seconds,
+                   "sampling_seconds": sampling, "steps_timed": done, "steps": steps})
 
+if a.no_scores:
+    print(json.dumps({"epochs": epochs})); raise SystemExit
 test = pd.read_csv(a.test)
 tu = np.searchsorted(user_ids, test.userId.values)
 model.eval()
