@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "VectorSearch", targets: ["VectorSearch"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Retrieval", targets: ["Retrieval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,11 +38,13 @@ let package = Package(
                 swiftSettings: hotFlags),
         .target(name: "Models", dependencies: ["Dataset", "LinearAlgebra", "Support"], swiftSettings: hotFlags),
         .target(name: "VectorSearch", dependencies: ["LinearAlgebra", "Support"], swiftSettings: hotFlags),
-        .target(name: "Evaluation", dependencies: ["Dataset", "Models", "LinearAlgebra"], swiftSettings: hotFlags),
+        .target(name: "Retrieval", dependencies: ["Dataset", "Models", "VectorSearch", "LinearAlgebra", "Support"],
+                exclude: ["README-snippet.md"], swiftSettings: hotFlags),
+        .target(name: "Evaluation", dependencies: ["Dataset", "Models", "LinearAlgebra", "Retrieval"], swiftSettings: hotFlags),
         .executableTarget(
             name: "marquee",
             dependencies: [
-                "Dataset", "Models", "VectorSearch", "Evaluation", "LinearAlgebra",
+                "Dataset", "Models", "VectorSearch", "Evaluation", "Retrieval", "LinearAlgebra", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -52,6 +55,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Dataset"]),
         .testTarget(name: "VectorSearchTests", dependencies: ["VectorSearch", "LinearAlgebra", "Support"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Models", "Dataset"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Evaluation", "Models", "Dataset", "VectorSearch", "LinearAlgebra"]),
         .testTarget(name: "MarqueeCLITests", dependencies: ["marquee"]),
     ]
 )

@@ -10,7 +10,8 @@ extension CSRMatrix {
     /// - Complexity: O(nnz + rows + threads × columns).
     static func transpose(
         rows: Int, columns: Int, rowStart: UnsafeBufferPointer<Int>, columnIndex: UnsafeBufferPointer<Int32>,
-        values: UnsafeBufferPointer<Float>, timestamps: UnsafeBufferPointer<Int64>, threads: Int = ParallelWork.defaultThreads
+        values: UnsafeBufferPointer<Float>, timestamps: UnsafeBufferPointer<Int64>, threads: Int = ParallelWork.defaultThreads,
+        reusing spare: inout [Int32]
     ) -> CSRMatrix {
         let nnz = columnIndex.count
         let parts = nnz < 1 << 16 ? 1 : max(1, threads)
@@ -49,7 +50,11 @@ extension CSRMatrix {
         }
 
         var outColumns: [Int32] = [], outValues: [Float] = [], outTimes: [Int64] = []
-        outColumns = LargeArray.make(Int32.self, count: nnz) { columnOut in
+        // A spare array of the right size (a column the caller no longer needs) holds the new column
+        // indices: memory already touched costs no page faults.
+        let reuse = spare.count == nnz
+        if reuse { outColumns = spare; spare = [] }
+        let fill: (UnsafeMutableBufferPointer<Int32>) -> Void = { columnOut in
             outValues = LargeArray.make(Float.self, count: nnz) { valueOut in
                 outTimes = LargeArray.make(Int64.self, count: nnz) { timeOut in
                     cursor.withUnsafeMutableBufferPointer { cursorBuffer in
@@ -73,6 +78,7 @@ extension CSRMatrix {
                 }
             }
         }
+        if reuse { outColumns.withUnsafeMutableBufferPointer { fill($0) } } else { outColumns = LargeArray.make(Int32.self, count: nnz, fill) }
         return CSRMatrix(rows: columns, columns: rows, rowStart: start, columnIndex: outColumns, values: outValues, timestamps: outTimes)
     }
 }

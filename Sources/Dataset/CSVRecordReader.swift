@@ -84,6 +84,22 @@ extension [UInt8] {
     /// The bytes as UTF-8 text (the caller has validated the file).
     var utf8Text: String { String(decoding: self, as: UTF8.self) }
 
+    /// The bytes as UTF-8 text without leading and trailing spaces and tabs.
+    var trimmedText: String {
+        var lo = startIndex, hi = endIndex
+        while lo < hi && (self[lo] == 32 || self[lo] == 9) { lo += 1 }
+        while hi > lo && (self[hi - 1] == 32 || self[hi - 1] == 9) { hi -= 1 }
+        return String(decoding: self[lo..<hi], as: UTF8.self)
+    }
+
+    /// Genre names of an `Action|Comedy` field, each trimmed; "(no genres listed)" is no genre.
+    var genreNames: [String] {
+        split(separator: UInt8(ascii: "|")).compactMap { part in
+            let name = Array(part).trimmedText
+            return name.isEmpty || name == "(no genres listed)" ? nil : name
+        }
+    }
+
     /// The bytes as a non-negative integer, nil when not all digits (or empty, or too long).
     var nonNegativeInteger: Int? {
         guard !isEmpty, count <= 18 else { return nil }

@@ -9,16 +9,6 @@ struct RatingColumns: @unchecked Sendable {
     var count: Int
 }
 
-extension ParsedRatings {
-    /// Views of the chunks (valid while `self` holds them).
-    var columns: [RatingColumns] {
-        chunks.map {
-            RatingColumns(users: UnsafePointer($0.users), movies: UnsafePointer($0.movies), ratings: UnsafePointer($0.ratings),
-                          timestamps: UnsafePointer($0.timestamps), count: $0.count)
-        }
-    }
-}
-
 extension Interactions {
     /// Builds interactions from raw ratings.
     ///
@@ -46,10 +36,28 @@ extension Interactions {
 
     /// Builds interactions from parsed chunks, releasing the chunks as soon as they are no longer
     /// needed (to keep peak memory low).
-    static func build(from parsed: inout ParsedRatings, threshold: Float) -> (Interactions, BuildReport) {
+    static func build(from parsed: inout ParsedRatings, threshold: Float, threads: Int = ParallelWork.defaultThreads) -> (Interactions, BuildReport) {
+        if parsed.ascending && parsed.maxUser < InteractionBuilder.tableLimit && parsed.maxMovie < InteractionBuilder.tableLimit {
+            var table = parsed.table
+            parsed.table = RatingTable()
+            return (InteractionBuilder.buildAscending(&table, maxUser: parsed.maxUser, maxMovie: parsed.maxMovie, threshold: threshold, threads: threads),
+                    BuildReport())
+        }
         let bounds = (maxUser: parsed.maxUser, maxMovie: parsed.maxMovie)
-        return InteractionBuilder.build(parsed.columns, threshold: threshold, users: nil, items: nil, knownNonNegativeMaxima: bounds) {
-            parsed.chunks = []
+        let table = parsed.table
+        return table.userIds.withUnsafeBufferPointer { u in
+            table.movieIds.withUnsafeBufferPointer { m in
+                table.ratings.withUnsafeBufferPointer { r in
+                    table.timestamps.withUnsafeBufferPointer { t in
+                        let segments = table.count == 0 ? [] : [RatingColumns(users: u.baseAddress!, movies: m.baseAddress!, ratings: r.baseAddress!,
+                                                                               timestamps: t.baseAddress!, count: table.count)]
+                        return InteractionBuilder.build(segments, threshold: threshold, users: nil, items: nil, knownNonNegativeMaxima: bounds,
+                                                        threads: threads) {
+                            parsed.table = RatingTable()
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -69,6 +77,7 @@ enum InteractionBuilder {
         knownNonNegativeMaxima: (maxUser: Int32, maxMovie: Int32)? = nil, threads: Int = ParallelWork.defaultThreads,
         releaseInput: () -> Void = {}
     ) -> (Interactions, BuildReport) {
+        var trace = Trace()
         let parts = partition(segments, parts: segments.reduce(0) { $0 + $1.count } < 1 << 16 ? 1 : threads)
         var minUser: Int32 = 0, minMovie: Int32 = 0, maxUser: Int32 = -1, maxMovie: Int32 = -1
         if let known = knownNonNegativeMaxima {
@@ -114,6 +123,7 @@ enum InteractionBuilder {
             (itemMap, itemDense) = ranks(seenItems, tableSize: itemTableSize, parts: parts.count, given: items)
         }
 
+        trace.mark("build: id maps")
         // 2. Item-major counting sort.
         let itemCount = itemMap.count, userCount = userMap.count
         var cursor = [Int](repeating: 0, count: parts.count * itemCount)
@@ -150,6 +160,7 @@ enum InteractionBuilder {
             itemStart[i + 1] = running
         }
         let kept = itemStart[itemCount]
+        trace.mark("build: count by item")
         var report = BuildReport()
         report.unknownIds = unknown.reduce(0, +)
 
@@ -182,7 +193,9 @@ enum InteractionBuilder {
                 }
             }
         }
+        trace.mark("build: scatter by item")
         releaseInput()
+        trace.mark("build: release input")
         var itemMajor: CSRMatrix? = CSRMatrix(rows: itemCount, columns: userCount, rowStart: itemStart, columnIndex: itemMajorUsers,
                                               values: itemMajorValues, timestamps: itemMajorTimes)
         itemMajorUsers = []; itemMajorValues = []; itemMajorTimes = []
@@ -190,13 +203,78 @@ enum InteractionBuilder {
         // 3. User-major, items ascending in each row.
         var byUser = itemMajor!.transposedInParallel(threads: threads)
         itemMajor = nil
+        trace.mark("build: transpose to CSR")
 
         // 4. Repeated pairs.
         report.repeats = byUser.resolveRepeats(threads: threads)
+        trace.mark("build: repeats")
 
         // 5. Item-major, users ascending.
         let byItem = byUser.transposedInParallel(threads: threads)
+        trace.mark("build: transpose to CSC")
         return (Interactions(users: userMap, items: itemMap, byUser: byUser, byItem: byItem, threshold: threshold), report)
+    }
+
+    /// The common case of MovieLens files: lines strictly ascending by (user, movie), ids non-negative
+    /// and small. The ratings are then already in CSR order without repeats: the movie column is mapped
+    /// to dense indices in place and becomes the CSR's column array, the rating and timestamp columns
+    /// become its value arrays (no copy), and only the CSC is built, by one transposition.
+    static func buildAscending(_ table: inout RatingTable, maxUser: Int32, maxMovie: Int32, threshold: Float,
+                               threads: Int = ParallelWork.defaultThreads) -> Interactions {
+        var trace = Trace()
+        let n = table.count
+        let parts = n < 1 << 16 ? 1 : max(1, threads)
+        let userTableSize = Int(maxUser) + 1, itemTableSize = Int(maxMovie) + 1
+        var userIds: [Int32] = [], itemDense = [Int32](repeating: -1, count: itemTableSize)
+        var userStart = [Int](repeating: 0, count: 0)
+        // Users: lines ascend by user, so each user's ratings are one run.
+        table.userIds.withUnsafeBufferPointer { u in
+            for e in 0..<n where e == 0 || u[e] != u[e - 1] {
+                userIds.append(u[e])
+                userStart.append(e)
+            }
+        }
+        userStart.append(n)
+        _ = userTableSize
+        // Items: presence per worker, then ranks.
+        var seen = [UInt8](repeating: 0, count: parts * itemTableSize)
+        seen.withUnsafeMutableBufferPointer { sb in
+            table.movieIds.withUnsafeBufferPointer { m in
+                let shared = Unchecked((sb, m))
+                ParallelWork.split(n, parts: parts) { w, range in
+                    let (sb, m) = shared.value
+                    let mark = sb.baseAddress! + w * itemTableSize
+                    for e in range { mark[Int(m[e])] = 1 }
+                }
+            }
+        }
+        var itemIds: [Int32] = []
+        for k in 0..<itemTableSize {
+            for w in 0..<parts where seen[w * itemTableSize + k] != 0 {
+                itemDense[k] = Int32(itemIds.count); itemIds.append(Int32(k)); break
+            }
+        }
+        trace.mark("build: id maps")
+        // Movie ids → dense item indices, in place.
+        itemDense.withUnsafeBufferPointer { d in
+            table.movieIds.withUnsafeMutableBufferPointer { m in
+                let shared = Unchecked((d, m))
+                ParallelWork.split(n, parts: parts) { _, range in
+                    let (d, m) = shared.value
+                    for e in range { m[e] = d[Int(m[e])] }
+                }
+            }
+        }
+        trace.mark("build: dense columns")
+        var spare = table.userIds
+        table.userIds = []
+        let byUser = CSRMatrix(rows: userIds.count, columns: itemIds.count, rowStart: userStart, columnIndex: table.movieIds,
+                               values: table.ratings, timestamps: table.timestamps)
+        table = RatingTable()
+        let byItem = byUser.transposedInParallel(threads: threads, reusing: &spare)
+        trace.mark("build: transpose to CSC")
+        return Interactions(users: IdMap(sortedUnique: userIds), items: IdMap(sortedUnique: itemIds), byUser: byUser, byItem: byItem,
+                            threshold: threshold)
     }
 
     /// Splits the entries of `segments` into `parts` contiguous, nearly equal shares, in order.
@@ -271,11 +349,19 @@ enum InteractionBuilder {
 extension CSRMatrix {
     /// The transpose, computed in parallel by counting sort.
     func transposedInParallel(threads: Int = ParallelWork.defaultThreads) -> CSRMatrix {
+        var none: [Int32] = []
+        return transposedInParallel(threads: threads, reusing: &none)
+    }
+
+    /// The transpose, its column indices written into `spare` when it has the right size (a column the
+    /// caller no longer needs; it is left empty).
+    func transposedInParallel(threads: Int = ParallelWork.defaultThreads, reusing spare: inout [Int32]) -> CSRMatrix {
         rowStart.withUnsafeBufferPointer { rs in
             columnIndex.withUnsafeBufferPointer { ci in
                 values.withUnsafeBufferPointer { v in
                     timestamps.withUnsafeBufferPointer { t in
-                        CSRMatrix.transpose(rows: rows, columns: columns, rowStart: rs, columnIndex: ci, values: v, timestamps: t, threads: threads)
+                        CSRMatrix.transpose(rows: rows, columns: columns, rowStart: rs, columnIndex: ci, values: v, timestamps: t, threads: threads,
+                                            reusing: &spare)
                     }
                 }
             }

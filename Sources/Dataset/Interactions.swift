@@ -34,9 +34,21 @@ public struct Interactions: Sendable, Equatable {
 
     /// Number of positives.
     public var positiveCount: Int {
-        var n = 0
-        for v in byUser.values where v >= threshold { n += 1 }
-        return n
+        let t = threshold
+        return byUser.values.withUnsafeBufferPointer { values in
+            let parts = values.count < 1 << 20 ? 1 : ParallelWork.defaultThreads
+            var counts = [Int](repeating: 0, count: parts)
+            counts.withUnsafeMutableBufferPointer { cb in
+                let shared = Unchecked((values, cb))
+                ParallelWork.split(values.count, parts: parts) { w, range in
+                    let (values, cb) = shared.value
+                    var n = 0
+                    for i in range { n &+= values[i] >= t ? 1 : 0 }
+                    cb[w] = n
+                }
+            }
+            return counts.reduce(0, +)
+        }
     }
 
     /// The same users and items with a different set of ratings (e.g. a train or test part).

@@ -16,9 +16,13 @@ enum LargeArray {
         }
     }
 
+    /// Off with `MARQUEE_NO_HUGEPAGES` set (to measure their effect).
+    static let useHugePages = ProcessInfo.processInfo.environment["MARQUEE_NO_HUGEPAGES"] == nil
+
     /// Asks the kernel to back `buffer`'s whole 2 MB pages with huge pages (no effect when unsupported).
     static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
         #if os(Linux)
+        guard useHugePages else { return }
         let huge = 2 << 20
         guard buffer.count >= 2 * huge, let base = buffer.baseAddress else { return }
         let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)

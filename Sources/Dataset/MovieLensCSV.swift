@@ -20,6 +20,8 @@ enum MovieLensCSV {
         }
         var layout = RatingsLayout.csv
         layout.order = order
+        var trace = Trace()
+        defer { trace.mark("parse \(url.lastPathComponent)") }
         return try RatingsParser.parse(file, layout: layout, bodyStart: bodyStart, skipBadLines: skipBadLines,
                                        chunkSize: chunkSize, threads: threads)
     }
@@ -42,8 +44,8 @@ enum MovieLensCSV {
             }
             guard let id = fields[columns[0]].datasetId else { return "movieId '\(fields[columns[0]].utf8Text)' is not a non-negative integer" }
             guard seen.insert(id).inserted else { return "movieId \(id) is listed twice" }
-            let title = fields[columns[1]].utf8Text.trimmingCharacters(in: .whitespaces)
-            movies.append(Movie(id: id, title: title, year: Movie.year(fromTitle: title), genres: genres(fields[columns[2]].utf8Text)))
+            let title = fields[columns[1]].trimmedText
+            movies.append(Movie(id: id, title: title, year: Movie.year(fromTitle: title), genres: fields[columns[2]].genreNames))
             return nil
         }
         return (movies, skipped)
@@ -98,10 +100,7 @@ enum MovieLensCSV {
     }
 
     /// Genre names of a `Action|Comedy` field; "(no genres listed)" is no genre.
-    static func genres(_ text: String) -> [String] {
-        text.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && $0 != "(no genres listed)" }
-    }
+    static func genres(_ text: String) -> [String] { Array(text.utf8).genreNames }
 
     /// Throws `invalidUTF8` naming the line of the first invalid byte.
     static func requireUTF8(_ file: MappedFile) throws {

@@ -129,7 +129,9 @@ public struct MovieLensDataset: Sendable {
         dataset.report.seconds = seconds(since: start)
         if let cacheURL, let stamp {
             do {
+                var trace = Trace()
                 try DatasetCache.write(dataset, stamp: stamp, to: cacheURL)
+                trace.mark("write cache")
             } catch {
                 printError("warning: could not write the dataset cache \(cacheURL.path): \(error)")
             }
@@ -144,6 +146,7 @@ public struct MovieLensDataset: Sendable {
         _ directory: URL, format: DatasetFormat, options: LoadOptions,
         chunkSize: Int = RatingsParser.defaultChunkSize, threads: Int = ParallelWork.defaultThreads
     ) throws -> MovieLensDataset {
+        var trace = Trace()
         var report = IngestReport(format: format)
         var parsed: ParsedRatings
         var movies: [Movie]
@@ -182,12 +185,14 @@ public struct MovieLensDataset: Sendable {
             movies = read.movies
             report.skipped += read.skipped
         }
+        trace.mark("read ratings and movies")
         report.skipped += parsed.skipped
         report.ratingLines = parsed.count
         guard report.ratingLines > 0 else { throw DatasetError.noRatings(path: ratingsPath) }
 
         let (interactions, build) = Interactions.build(from: &parsed, threshold: options.threshold)
         let catalog = Catalog(movies: movies)
+        trace.mark("build interactions")
         report.users = interactions.userCount
         report.items = interactions.itemCount
         report.catalog = catalog.count
@@ -198,6 +203,7 @@ public struct MovieLensDataset: Sendable {
             report.missingMovies += 1
             report.missingMovieRatings += interactions.byItem.count(ofRow: i)
         }
+        trace.mark("report")
         return MovieLensDataset(format: format, interactions: interactions, catalog: catalog, report: report)
     }
 
@@ -213,7 +219,7 @@ public struct MovieLensDataset: Sendable {
         case "dat": parsed = try MovieLensDAT.readRatings(url, skipBadLines: skipBadLines)
         default: parsed = try MovieLens100K.readRatings(url, skipBadLines: skipBadLines)
         }
-        return (parsed.table(), parsed.skipped)
+        return (parsed.table, parsed.skipped)
     }
 
     private static func seconds(since start: UInt64) -> Double {

@@ -19,86 +19,46 @@ struct RatingsLayout: Sendable, Equatable {
     var separatorText: String { doubled ? "::" : (separator == 9 ? "tab" : String(UnicodeScalar(separator))) }
 }
 
-/// The ratings parsed from one chunk of a file, in columns, in line order.
-///
-/// Buffers are allocated for the most lines the chunk could hold (untouched capacity costs no memory)
-/// and freed with the object.
-final class RatingChunk: @unchecked Sendable {
-    let capacity: Int
-    let users: UnsafeMutablePointer<Int32>
-    let movies: UnsafeMutablePointer<Int32>
-    let ratings: UnsafeMutablePointer<Float>
-    let timestamps: UnsafeMutablePointer<Int64>
+/// Where one chunk of a file writes its ratings and what it found there.
+final class ChunkResult: @unchecked Sendable {
+    /// Index in the output columns of this chunk's first rating.
+    let outputStart: Int
     var count = 0
     var skipped = 0
     /// Byte offset (in the file) of the first bad line, when parsing stopped there.
     var errorOffset: Int? = nil
     var maxUser: Int32 = -1
     var maxMovie: Int32 = -1
+    /// Whether the chunk's (user, movie) pairs strictly ascend, and its first and last pair.
+    var ascending = true
+    var firstKey: UInt64 = 0
+    var lastKey: UInt64 = 0
 
-    init(capacity: Int) {
-        self.capacity = max(1, capacity)
-        users = .allocate(capacity: self.capacity)
-        movies = .allocate(capacity: self.capacity)
-        ratings = .allocate(capacity: self.capacity)
-        timestamps = .allocate(capacity: self.capacity)
-    }
+    init(outputStart: Int) { self.outputStart = outputStart }
+}
 
-    /// A chunk holding the rows of `table` (copied).
-    convenience init(table: RatingTable) {
-        self.init(capacity: table.count)
-        table.userIds.withUnsafeBufferPointer { users.update(from: $0.baseAddress!, count: $0.count) }
-        table.movieIds.withUnsafeBufferPointer { movies.update(from: $0.baseAddress!, count: $0.count) }
-        table.ratings.withUnsafeBufferPointer { ratings.update(from: $0.baseAddress!, count: $0.count) }
-        table.timestamps.withUnsafeBufferPointer { timestamps.update(from: $0.baseAddress!, count: $0.count) }
-        count = table.count
-        maxUser = table.userIds.max() ?? -1
-        maxMovie = table.movieIds.max() ?? -1
-    }
+/// Output columns (pointers into the arrays being filled).
+struct OutputColumns: @unchecked Sendable {
+    var users: UnsafeMutablePointer<Int32>
+    var movies: UnsafeMutablePointer<Int32>
+    var ratings: UnsafeMutablePointer<Float>
+    var timestamps: UnsafeMutablePointer<Int64>
 
-    deinit {
-        users.deallocate(); movies.deallocate(); ratings.deallocate(); timestamps.deallocate()
-    }
-
-    @inline(__always)
-    func append(user: Int32, movie: Int32, rating: Float, timestamp: Int64) {
-        let i = count
-        users[i] = user; movies[i] = movie; ratings[i] = rating; timestamps[i] = timestamp
-        count = i + 1
-        maxUser = max(maxUser, user)
-        maxMovie = max(maxMovie, movie)
+    func advanced(by n: Int) -> OutputColumns {
+        OutputColumns(users: users + n, movies: movies + n, ratings: ratings + n, timestamps: timestamps + n)
     }
 }
 
-/// A whole ratings file parsed: its chunks in file order and what was skipped.
-struct ParsedRatings: @unchecked Sendable {
-    var chunks: [RatingChunk]
+/// A whole ratings file parsed: the ratings in line order and what was skipped.
+struct ParsedRatings: Sendable {
+    var table: RatingTable
     var skipped: Int
-    var count: Int { chunks.reduce(0) { $0 + $1.count } }
-    var maxUser: Int32 { chunks.reduce(-1) { max($0, $1.maxUser) } }
-    var maxMovie: Int32 { chunks.reduce(-1) { max($0, $1.maxMovie) } }
-
-    /// The ratings as one columnar table (a copy).
-    func table() -> RatingTable {
-        let n = count
-        var table = RatingTable()
-        table.userIds = Self.concatenate(n, chunks.map { ($0.users, $0.count) })
-        table.movieIds = Self.concatenate(n, chunks.map { ($0.movies, $0.count) })
-        table.ratings = Self.concatenate(n, chunks.map { ($0.ratings, $0.count) })
-        table.timestamps = Self.concatenate(n, chunks.map { ($0.timestamps, $0.count) })
-        return table
-    }
-
-    private static func concatenate<T>(_ n: Int, _ parts: [(UnsafeMutablePointer<T>, Int)]) -> [T] {
-        [T](unsafeUninitializedCapacity: n) { buffer, initialized in
-            var at = 0
-            for (pointer, count) in parts {
-                (buffer.baseAddress! + at).initialize(from: pointer, count: count)
-                at += count
-            }
-            initialized = at
-        }
-    }
+    /// Whether the lines strictly ascend by (user, movie), as MovieLens files do: then the table is
+    /// already the CSR order and holds no repeated pair.
+    var ascending: Bool
+    var maxUser: Int32
+    var maxMovie: Int32
+    var count: Int { table.count }
 }
 
 /// The fast reader of ratings lines: the file is memory-mapped, cut into chunks at line boundaries and
@@ -124,7 +84,7 @@ enum RatingsParser {
     ) throws -> ParsedRatings {
         let bytes = file.bytes
         guard bodyStart < bytes.count, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
-            return ParsedRatings(chunks: [], skipped: 0)
+            return ParsedRatings(table: RatingTable(), skipped: 0, ascending: true, maxUser: -1, maxMovie: -1)
         }
         // The hot loop relies on every line ending with "\n"; a last line without one is parsed from a
         // padded copy.
@@ -149,47 +109,123 @@ enum RatingsParser {
         bounds.append(bodyEnd)
         let chunkCount = bounds.count - 1
 
-        let chunks: [RatingChunk] = (0..<chunkCount).map {
-            RatingChunk(capacity: (bounds[$0 + 1] - bounds[$0]) / shortestLine + 1)
-        }
-        let shared = Unchecked((base: base, chunks: chunks, bounds: bounds))
-        ParallelWork.run(chunkCount, threads: threads) { c in
-            let s = shared.value
-            parseChunk(s.base, from: s.bounds[c], to: s.bounds[c + 1], offset: 0, layout: layout,
-                       skipBadLines: skipBadLines, into: s.chunks[c])
-        }
-        var all = chunks
-        if !tail.isEmpty {
-            let last = RatingChunk(capacity: 1)
-            tail.withUnsafeBufferPointer {
-                parseChunk($0.baseAddress!, from: 0, to: $0.count, offset: bodyEnd, layout: layout,
-                           skipBadLines: skipBadLines, into: last)
+        // Lines per chunk bound its ratings, which gives each chunk its place in the output.
+        var lines = [Int](repeating: 0, count: chunkCount)
+        lines.withUnsafeMutableBufferPointer { lb in
+            let shared = Unchecked((base, lb, bounds))
+            ParallelWork.run(chunkCount, threads: threads) { c in
+                let (base, lb, bounds) = shared.value
+                lb[c] = countNewlines(base + bounds[c], count: bounds[c + 1] - bounds[c])
             }
-            all.append(last)
         }
-        if !skipBadLines, let bad = all.lazy.compactMap({ $0.errorOffset }).first {
-            throw diagnose(file, layout: layout, lineOffset: bad)
+        var results: [ChunkResult] = []
+        var capacity = 0
+        for c in 0..<chunkCount { results.append(ChunkResult(outputStart: capacity)); capacity += lines[c] }
+        if !tail.isEmpty { results.append(ChunkResult(outputStart: capacity)); capacity += 1 }
+
+        var table = RatingTable()
+        var total = 0
+        try table.userIds = [Int32](unsafeUninitializedCapacity: capacity) { ub, un in
+            try table.movieIds = [Int32](unsafeUninitializedCapacity: capacity) { mb, mn in
+                try table.ratings = [Float](unsafeUninitializedCapacity: capacity) { rb, rn in
+                    try table.timestamps = [Int64](unsafeUninitializedCapacity: capacity) { tb, tn in
+                        for buffer in [UnsafeMutableRawBufferPointer(ub), UnsafeMutableRawBufferPointer(mb),
+                                       UnsafeMutableRawBufferPointer(rb), UnsafeMutableRawBufferPointer(tb)] {
+                            LargeArray.adviseHugePages(buffer)
+                        }
+                        guard capacity > 0 else { return }
+                        let output = OutputColumns(users: ub.baseAddress!, movies: mb.baseAddress!, ratings: rb.baseAddress!, timestamps: tb.baseAddress!)
+                        let shared = Unchecked((base, results, bounds, output))
+                        ParallelWork.run(chunkCount, threads: threads) { c in
+                            let (base, results, bounds, output) = shared.value
+                            parseChunk(base, from: bounds[c], to: bounds[c + 1], offset: 0, layout: layout, skipBadLines: skipBadLines,
+                                       into: output.advanced(by: results[c].outputStart), result: results[c])
+                        }
+                        if !tail.isEmpty {
+                            let last = results[results.count - 1]
+                            tail.withUnsafeBufferPointer {
+                                parseChunk($0.baseAddress!, from: 0, to: $0.count, offset: bodyEnd, layout: layout,
+                                           skipBadLines: skipBadLines, into: output.advanced(by: last.outputStart), result: last)
+                            }
+                        }
+                        if !skipBadLines, let bad = results.lazy.compactMap({ $0.errorOffset }).first {
+                            throw diagnose(file, layout: layout, lineOffset: bad)
+                        }
+                        // Close the gaps left by blank or skipped lines (rare).
+                        for r in results {
+                            if r.outputStart != total && r.count > 0 {
+                                (output.users + total).update(from: output.users + r.outputStart, count: r.count)
+                                (output.movies + total).update(from: output.movies + r.outputStart, count: r.count)
+                                (output.ratings + total).update(from: output.ratings + r.outputStart, count: r.count)
+                                (output.timestamps + total).update(from: output.timestamps + r.outputStart, count: r.count)
+                            }
+                            total += r.count
+                        }
+                        tn = total
+                    }
+                    rn = total
+                }
+                mn = total
+            }
+            un = total
         }
-        return ParsedRatings(chunks: all, skipped: all.reduce(0) { $0 + $1.skipped })
+        var ascending = true
+        var previous: ChunkResult? = nil
+        for r in results where r.count > 0 {
+            if !r.ascending || (previous.map { $0.lastKey >= r.firstKey } ?? false) { ascending = false; break }
+            previous = r
+        }
+        return ParsedRatings(table: table, skipped: results.reduce(0) { $0 + $1.skipped }, ascending: ascending,
+                             maxUser: results.reduce(-1) { max($0, $1.maxUser) }, maxMovie: results.reduce(-1) { max($0, $1.maxMovie) })
+    }
+
+    /// Number of newline bytes in `count` bytes at `p` (eight at a time).
+    static func countNewlines(_ p: UnsafePointer<UInt8>, count: Int) -> Int {
+        let raw = UnsafeRawPointer(p)
+        var n = 0
+        var i = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080, low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let pattern = ones &* UInt64(ByteText.newline)
+        while i + 8 <= count {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
+            // High bit set in each byte of x that is not zero; the zero bytes are the newlines.
+            let nonZero = (((x & low) &+ low) | x) & high
+            n += 8 - nonZero.nonzeroBitCount
+            i += 8
+        }
+        while i < count { if p[i] == ByteText.newline { n += 1 }; i += 1 }
+        return n
     }
 
     /// Parses the lines in `base[from..<to]` (which ends with a newline) into `chunk`.
     /// `offset` is added to positions to make them file offsets (for the padded last line).
     static func parseChunk(
         _ base: UnsafePointer<UInt8>, from: Int, to: Int, offset: Int, layout: RatingsLayout,
-        skipBadLines: Bool, into chunk: RatingChunk
+        skipBadLines: Bool, into output: OutputColumns, result: ChunkResult
     ) {
         if layout.isStandardOrder {
             if layout.doubled {
                 parseStandardLines(base, from: from, to: to, offset: offset, separator: layout.separator, doubled: true,
-                                   skipBadLines: skipBadLines, into: chunk)
+                                   skipBadLines: skipBadLines, into: output, result: result)
             } else {
                 parseStandardLines(base, from: from, to: to, offset: offset, separator: layout.separator, doubled: false,
-                                   skipBadLines: skipBadLines, into: chunk)
+                                   skipBadLines: skipBadLines, into: output, result: result)
             }
         } else {
-            parseReorderedLines(base, from: from, to: to, offset: offset, layout: layout, skipBadLines: skipBadLines, into: chunk)
+            parseReorderedLines(base, from: from, to: to, offset: offset, layout: layout, skipBadLines: skipBadLines,
+                                into: output, result: result)
         }
+        // Whether (user, movie) strictly ascends.
+        let n = result.count
+        guard n > 0 else { return }
+        result.firstKey = UInt64(UInt32(bitPattern: output.users[0])) << 32 | UInt64(UInt32(bitPattern: output.movies[0]))
+        var previous = result.firstKey
+        for e in 1..<n {
+            let key = UInt64(UInt32(bitPattern: output.users[e])) << 32 | UInt64(UInt32(bitPattern: output.movies[e]))
+            if key <= previous { result.ascending = false; break }
+            previous = key
+        }
+        result.lastKey = UInt64(UInt32(bitPattern: output.users[n - 1])) << 32 | UInt64(UInt32(bitPattern: output.movies[n - 1]))
     }
 
     /// Powers of ten for the fractional part of a rating.
@@ -199,14 +235,14 @@ enum RatingsParser {
     @inline(__always)
     private static func parseStandardLines(
         _ base: UnsafePointer<UInt8>, from: Int, to: Int, offset: Int, separator: UInt8, doubled: Bool,
-        skipBadLines: Bool, into chunk: RatingChunk
+        skipBadLines: Bool, into output: OutputColumns, result chunk: ChunkResult
     ) {
         let newline = ByteText.newline, cr = ByteText.carriageReturn, dot = UInt8(ascii: ".")
         var p = base + from
         let end = base + to
         var count = 0
         var maxUser: Int32 = -1, maxMovie: Int32 = -1
-        let users = chunk.users, movies = chunk.movies, ratings = chunk.ratings, timestamps = chunk.timestamps
+        let users = output.users, movies = output.movies, ratings = output.ratings, timestamps = output.timestamps
         inversePowers.withUnsafeBufferPointer { powers in
             while p < end {
                 let lineStart = p
@@ -308,7 +344,7 @@ enum RatingsParser {
     /// by field. Slower than the hot loop but exact.
     private static func parseReorderedLines(
         _ base: UnsafePointer<UInt8>, from: Int, to: Int, offset: Int, layout: RatingsLayout,
-        skipBadLines: Bool, into chunk: RatingChunk
+        skipBadLines: Bool, into output: OutputColumns, result chunk: ChunkResult
     ) {
         var p = from
         while p < to {
@@ -319,7 +355,12 @@ enum RatingsParser {
             if lineEnd > p {
                 let line = UnsafeRawBufferPointer(start: base + p, count: lineEnd - p)
                 switch parseLine(line, layout: layout) {
-                case let .success(r): chunk.append(user: r.user, movie: r.movie, rating: r.rating, timestamp: r.timestamp)
+                case let .success(r):
+                    let i = chunk.count
+                    output.users[i] = r.user; output.movies[i] = r.movie; output.ratings[i] = r.rating; output.timestamps[i] = r.timestamp
+                    chunk.count = i + 1
+                    chunk.maxUser = max(chunk.maxUser, r.user)
+                    chunk.maxMovie = max(chunk.maxMovie, r.movie)
                 case .failure:
                     if !skipBadLines { chunk.errorOffset = p + offset; return }
                     chunk.skipped += 1

@@ -337,16 +337,21 @@ final class NCFTrainer {
         }
     }
 
-    /// One Adam step (PyTorch's formula): dense weights with weight decay λ·W, embedding rows lazily
-    /// (only the touched rows; their L2 term is already in the gradient).
+    /// One Adam step with PyTorch's formulas: dense weights as `Adam` (weight decay λ·W,
+    /// `w −= lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε)`), embedding rows lazily as `SparseAdam` (only the touched
+    /// rows, their L2 term already in the gradient, one global step count for the bias corrections, and
+    /// ε added *before* the second-moment correction: `w −= lr/(1−β₁ᵗ) · m / ((√v + ε)/√(1−β₂ᵗ))`).
+    /// The ε placement matters early on: at step 1 SparseAdam's effective ε is ε/√0.001 ≈ 32ε, which damps
+    /// the near-zero gradients of embedding coordinates instead of moving them by ±lr.
     func applyAdam() {
         step += 1
         let b1 = options.beta1, b2 = options.beta2, eps = options.epsilon
         let correction1 = 1 - pow(b1, Float(step))
         let correction2 = (1 - pow(b2, Float(step))).squareRoot()
         let stepSize = options.learningRate / correction1
+        let sparseEpsilon = eps / correction2
         @inline(__always)
-        func update(_ t: Int, from lo: Int, count: Int, decay: Float) {
+        func update(_ t: Int, from lo: Int, count: Int, decay: Float, eps: Float) {
             let w = weights[t].pointer, m = firstMoment[t].pointer, v = secondMoment[t].pointer, g = gradients[t].pointer
             for p in lo..<(lo + count) {
                 let grad = g[p] + decay * w[p]
@@ -357,11 +362,11 @@ final class NCFTrainer {
                 w[p] -= stepSize * mp / (vp.squareRoot() / correction2 + eps)
             }
         }
-        update(4, from: 0, count: layout.count, decay: options.regularization)
+        update(4, from: 0, count: layout.count, decay: options.regularization, eps: eps)
         let widths = [architecture.gmfWidth, architecture.gmfWidth, architecture.mlpWidth, architecture.mlpWidth]
         for t in 0..<4 where widths[t] > 0 {
             let width = widths[t]
-            for row in touched[t] { update(t, from: Int(row) * width, count: width, decay: 0) }
+            for row in touched[t] { update(t, from: Int(row) * width, count: width, decay: 0, eps: sparseEpsilon) }
         }
     }
 }

@@ -227,7 +227,11 @@ public enum AtomicFile {
 ///
 /// Section buffers stay valid as long as the reader is alive.
 public final class ArtifactReader: @unchecked Sendable {
-    public struct SectionInfo: Sendable { public let name: String; public let type: ElementType; public let offset: Int; public let byteCount: Int }
+    public struct SectionInfo: Sendable {
+        public let name: String; public let type: ElementType; public let offset: Int; public let byteCount: Int
+        /// The checksum recorded for the section's bytes.
+        public var checksum: UInt64 = 0
+    }
 
     public let path: String
     public let kind: String
@@ -293,7 +297,7 @@ public final class ArtifactReader: @unchecked Sendable {
                 if verifyChecksums, Checksum.hash(UnsafeRawBufferPointer(start: base + offset, count: bytes)) != sum {
                     throw ArtifactError.corrupted(path: url.path, section: name)
                 }
-                found[name] = SectionInfo(name: name, type: type, offset: offset, byteCount: bytes)
+                found[name] = SectionInfo(name: name, type: type, offset: offset, byteCount: bytes, checksum: sum)
             }
             sections = found
         } catch {
@@ -303,6 +307,16 @@ public final class ArtifactReader: @unchecked Sendable {
     }
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+
+    /// Checks section `name` against its recorded checksum (for readers opened with
+    /// `verifyChecksums: false` that verify sections themselves, e.g. several in parallel).
+    /// - Throws: `ArtifactError.missingSection` or `.corrupted`.
+    public func verify(_ name: String) throws {
+        guard let info = sections[name] else { throw ArtifactError.missingSection(path: path, name: name) }
+        if Checksum.hash(UnsafeRawBufferPointer(start: base + info.offset, count: info.byteCount)) != info.checksum {
+            throw ArtifactError.corrupted(path: path, section: name)
+        }
+    }
 
     /// Whether a section of that name exists.
     public func has(_ name: String) -> Bool { sections[name] != nil }

@@ -63,6 +63,15 @@ struct MarqueeConfig: Codable, Equatable {
         var validationUsers = 1000
         var alpha: Float = 0.5
     }
+    /// The two-stage recommender (`recommend`, `evaluate --retrieval`).
+    struct RetrievalSection: Codable, Equatable {
+        var candidates = 100
+        var ef = 100
+        var scorer = "dot"
+        var popularityWeight: Float = 0.1
+        var minInteractions = 1
+        var explain = 3
+    }
 
     var data = DataSection()
     var paths = PathsSection()
@@ -70,6 +79,7 @@ struct MarqueeConfig: Codable, Equatable {
     var hnsw = HNSWSection()
     var als = ALSSection()
     var ncf = NCFSection()
+    var retrieval = RetrievalSection()
 
     /// Reads `path` (or `config.yaml` when present and no path is given) over the defaults.
     static func load(path: String?) throws -> MarqueeConfig {

@@ -65,6 +65,8 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
 
+    @OptionGroup(title: "ANN loss (two-stage retrieval)") var retrievalOptions: RetrievalEvaluationOptions
+
     /// The settings of one run: config defaults with the flags applied, checked.
     struct Settings {
         var split: String
@@ -166,6 +168,7 @@ struct Evaluate: ParsableCommand {
         // Train and evaluate each model.
         let context = TrainingContext(config: config, seed: s.seed, artifactDirectory: artifacts)
         var results: [(name: String, result: ModelResult)] = []
+        var retrievalRows: [RetrievalLossRow] = []
         var evaluationSeconds: [String: Double] = [:]
         for name in s.models {
             note("training \(name)")
@@ -184,18 +187,26 @@ struct Evaluate: ParsableCommand {
                 let metrics = FullRankingProtocol(k: s.k, batchSize: s.batchSize).evaluate(trained.model, split: partition)
                 results.append((name, .full(metrics, trainSeconds: trained.trainSeconds)))
             }
+            if retrievalOptions.retrieval != nil {
+                note("serving \(name) through the retrieval pipeline")
+                if let rows = try retrievalOptions.rows(name: name, model: trained.model, split: partition, config: config, k: s.k) {
+                    retrievalRows += rows
+                }
+            }
         }
 
         let report = EvaluationReport(
             dataset: counts, split: partition.kind.name, k: s.k, protocol: s.evaluationProtocol,
             negatives: loo ? s.negatives : nil,
-            models: Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0.result) }))
+            models: Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0.result) }),
+            retrieval: retrievalOptions.retrieval == nil ? nil : retrievalRows)
         if json {
             try printJSON(report)
         } else {
             print(report.table(order: results.map(\.name), evaluationSeconds: evaluationSeconds,
                                splitDescription: partition.kind.description,
                                dataName: train == nil ? dataDirectory.standardizedFileURL.lastPathComponent : "supplied files"))
+            if retrievalOptions.retrieval != nil { print(retrievalRows.table(k: s.k)) }
         }
     }
 
@@ -252,6 +263,8 @@ struct EvaluationReport: Encodable {
     /// loo-sampled only.
     var negatives: Int?
     var models: [String: ModelResult]
+    /// `--retrieval`: the ANN-loss rows (absent otherwise).
+    var retrieval: [RetrievalLossRow]? = nil
 
     /// A readable table, one row per model in `order`.
     func table(order: [String], evaluationSeconds: [String: Double], splitDescription: String, dataName: String) -> String {

@@ -10,7 +10,8 @@ struct Ingest: ParsableCommand {
         discussion: """
         The format (ml-20m / ml-latest CSV, ml-1m / ml-10m .dat, ml-100k) is detected from the files in the \
         --data folder. The cache goes to <models-dir>/<dataset folder>/dataset.cache; the next run loads it \
-        instead of parsing, unless the source files or the settings (threshold, skip-bad-lines) changed.
+        instead of parsing, unless the source files or the settings (threshold, skip-bad-lines) changed. \
+        With data.use_cache: false in the config a current cache is not loaded but is still rewritten.
         """
     )
 
@@ -22,7 +23,7 @@ struct Ingest: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Skip malformed lines and count them instead of stopping at the first. Default: config data.skip_bad_lines.")
     var skipBadLines: Bool?
 
-    @Flag(name: .customLong("no-cache"), help: "Parse the text files even when a current cache exists (the cache is rewritten).")
+    @Flag(name: .customLong("no-cache"), help: "Parse the text files and neither read nor write the cache.")
     var noCache = false
 
     @Flag(help: "Print one JSON object on stdout instead of the summary.")
@@ -42,8 +43,8 @@ struct Ingest: ParsableCommand {
         let options = LoadOptions(
             threshold: threshold ?? config.data.threshold,
             skipBadLines: skipBadLines ?? config.data.skipBadLines,
-            cacheDirectory: cacheDirectory,
-            ignoreCache: noCache || !config.data.useCache
+            cacheDirectory: noCache ? nil : cacheDirectory,
+            ignoreCache: !config.data.useCache
         )
         let dataset: MovieLensDataset
         do {
@@ -53,7 +54,7 @@ struct Ingest: ParsableCommand {
             throw ExitCode.failure
         }
         let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let cacheFile = cacheDirectory.appendingPathComponent("dataset.cache").path
+        let cacheFile = noCache ? "" : cacheDirectory.appendingPathComponent("dataset.cache").path
         if json {
             try printJSON(IngestOutput(report: dataset.report, threshold: options.threshold, totalSeconds: total, cache: cacheFile))
             return
@@ -68,7 +69,7 @@ struct Ingest: ParsableCommand {
         print("  repeats    \(n(r.repeats)) repeated (user, movie) pairs resolved (latest timestamp wins)")
         print("  skipped    \(n(r.skipped)) malformed lines")
         print("  missing    \(n(r.missingMovies)) rated movies absent from the movies file (\(n(r.missingMovieRatings)) ratings, kept)")
-        print("  cache      \(cacheFile)")
+        print("  cache      \(noCache ? "not used (--no-cache)" : cacheFile)")
     }
 }
 

@@ -20,6 +20,7 @@ struct Marquee: ParsableCommand {
             Download.self,
             BuildIndexCommand.self, SearchCommand.self, SimilarCommand.self, BenchANNCommand.self,
             Train.self,
+            Recommend.self, BenchRetrievalCommand.self,
             Export.self,
             ALSBench.self,
             ExportScores.self,

@@ -64,7 +64,7 @@ struct SimilarCommand: ParsableCommand {
             }
             query = m
         } else {
-            query = try TitleMatcher(catalog: catalog).resolve(movie!)
+            do { query = try catalog.movie(titled: movie!) } catch { throw IndexCommandError("\(error)") }
         }
         let id = Int(query.id)
         guard loaded.contains(id) else {
@@ -87,53 +87,5 @@ struct SimilarCommand: ParsableCommand {
             let padded = item.title.count < 60 ? item.title + String(repeating: " ", count: 60 - item.title.count) : item.title
             print(String(format: "%3d. ", rank + 1) + padded + String(format: " %8.4f  [%d]", item.score, item.movie_id))
         }
-    }
-}
-
-/// Finds a movie by title: exact (case-insensitive), else a unique prefix; otherwise explains.
-struct TitleMatcher {
-    let catalog: Catalog
-
-    func resolve(_ text: String) throws -> Movie {
-        let wanted = text.lowercased().trimmingCharacters(in: .whitespaces)
-        let exact = catalog.movies.filter { $0.title.lowercased() == wanted }
-        if exact.count == 1 { return exact[0] }
-        let prefixed = exact.isEmpty ? catalog.movies.filter { $0.title.lowercased().hasPrefix(wanted) } : exact
-        if prefixed.count == 1 { return prefixed[0] }
-        if prefixed.count > 1 {
-            throw IndexCommandError("\"\(text)\" matches \(prefixed.count) movies; say which:\n" + list(prefixed.prefix(10)))
-        }
-        throw IndexCommandError("no movie titled \"\(text)\"" + (closeMatches(wanted).isEmpty ? "" : "; did you mean:\n" + list(closeMatches(wanted))))
-    }
-
-    private func list<S: Sequence>(_ movies: S) -> String where S.Element == Movie {
-        movies.map { "  \($0.title)  (--movie-id \($0.id))" }.joined(separator: "\n")
-    }
-
-    /// Titles containing the text, else the titles nearest by edit distance (over the same length).
-    private func closeMatches(_ wanted: String) -> [Movie] {
-        let containing = catalog.movies.filter { $0.title.lowercased().contains(wanted) }
-        if !containing.isEmpty { return Array(containing.prefix(5)) }
-        let target = Array(wanted.utf8)
-        let scored = catalog.movies.map { movie -> (Int, Movie) in
-            let title = Array(movie.title.lowercased().utf8.prefix(target.count + 2))
-            return (editDistance(target, title), movie)
-        }
-        return scored.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1.id < $1.1.id) }.prefix(5).map(\.1)
-    }
-
-    private func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }

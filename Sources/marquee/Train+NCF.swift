@@ -2,6 +2,7 @@ import ArgumentParser
 import Dataset
 import Evaluation
 import Foundation
+import LinearAlgebra
 import Models
 import Support
 
@@ -35,12 +36,18 @@ extension Train {
         let start = Date()
         let config = try common.loadConfig()
         let c = config.ncf
-        let dataDirectory = common.dataDirectory(config)
-        let artifactDirectory = common.artifactDirectory(config, dataDirectory: dataDirectory)
-        let loadOptions = LoadOptions(threshold: config.data.threshold, skipBadLines: config.data.skipBadLines,
-                                      cacheDirectory: config.data.useCache ? artifactDirectory : nil)
-        let dataset = try MovieLensDataset.load(from: dataDirectory, options: loadOptions)
-        let all = dataset.interactions
+        let all: Interactions
+        let dataDirectory: URL
+        if trainFile != nil {
+            (all, dataDirectory) = try loadTrainingData(config)
+        } else {
+            // The dataset folder, through the binary cache when config data.use_cache is on.
+            dataDirectory = common.dataDirectory(config)
+            let cache = config.data.useCache ? common.artifactDirectory(config, dataDirectory: dataDirectory) : nil
+            let loadOptions = LoadOptions(threshold: config.data.threshold, skipBadLines: config.data.skipBadLines,
+                                          cacheDirectory: cache)
+            all = try MovieLensDataset.load(from: dataDirectory, options: loadOptions).interactions
+        }
 
         var options = c.trainingOptions(seed: seed ?? c.seed)
         options.epochs = epochs ?? c.epochs
@@ -50,6 +57,7 @@ extension Train {
         options.regularization = als.regularization ?? c.regularization
         options.seed = seed ?? c.seed
         options.patience = patience ?? c.patience
+        options.threads = threads ?? Threads.count
         let kind = NeuralCF.Kind(rawValue: model)!
         let architecture = NeuralCF.Architecture(
             kind: kind, factors: factors ?? c.factors, layers: layers.flatMap(parseLayers) ?? c.layers,
@@ -85,8 +93,7 @@ extension Train {
                                                    progress: progress, validate: validate)
         progress.finish()
 
-        let outURL = out.map { URL(fileURLWithPath: $0) }
-            ?? artifactDirectory.appendingPathComponent("\(model).model")
+        let outURL = outputURL(config, dataDirectory: dataDirectory)
         try FileManager.default.createDirectory(at: outURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try trained.save(to: outURL, users: all.users, items: all.items,
                          training: NeuralCF.TrainingInfo(options: options, report: report))

@@ -1,0 +1,57 @@
+import Models
+
+/// The user and item vectors the candidate stage searches with, and the models behind them.
+///
+/// For ALS the vectors are its factors, so the inner product is the model's score. For GMF and NeuMF
+/// they are the GMF branch's retrieval view: user p_u ⊙ h_gmf (the output weights folded in) against
+/// item q_i, so the inner product is exactly the GMF branch's contribution to the logit; NeuMF then
+/// re-ranks the candidates with the whole network.
+public struct RetrievalModel: Sendable {
+    /// `als`, `gmf` or `neumf`.
+    public let name: String
+    /// Vector length.
+    public let factors: Int
+    public let userCount: Int
+    public let itemCount: Int
+    /// Row-major `userCount` × `factors`.
+    public let userVectors: [Float]
+    /// Row-major `itemCount` × `factors`.
+    public let itemVectors: [Float]
+    /// The ALS model, when the vectors are its factors (fold-in and explanations).
+    public let als: ALS?
+    /// The NCF model, when the vectors are its GMF branch (the `neumf` re-ranker).
+    public let neuralCF: NeuralCF?
+
+    /// ALS factors.
+    public init(als: ALS) {
+        name = als.name
+        factors = als.factors
+        userCount = als.userCount
+        itemCount = als.itemCount
+        userVectors = als.userFactors
+        itemVectors = als.itemFactors
+        self.als = als
+        neuralCF = nil
+    }
+
+    /// The GMF branch of a GMF or NeuMF model.
+    /// - Throws: `RetrievalError.badOption` for an MLP model (it has no vectors to search by).
+    public init(neuralCF model: NeuralCF) throws {
+        guard model.architecture.kind != .mlp else {
+            throw RetrievalError.badOption("an MLP model has no embedding inner product to retrieve by; use gmf or neumf")
+        }
+        name = model.name
+        factors = model.architecture.factors
+        userCount = model.userCount
+        itemCount = model.itemCount
+        userVectors = model.retrievalUserFactors()
+        itemVectors = model.gmfItem
+        als = nil
+        neuralCF = model
+    }
+
+    /// The vector of dense user `user`.
+    public func userVector(_ user: Int) -> [Float] {
+        Array(userVectors[(user * factors)..<((user + 1) * factors)])
+    }
+}
