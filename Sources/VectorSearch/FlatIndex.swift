@@ -139,39 +139,29 @@ public final class FlatIndex: @unchecked Sendable {
     }
 
     /// Pushes one row of products into a query's heap. The heap holds partial distances
-    /// (‖x‖² − 2 q·x for L2, −q·x otherwise); the query's constant is added at the end. Sixteen partials
-    /// are compared with the heap's bar at once; almost all blocks of sixteen lose and cost one compare.
+    /// (‖x‖² − 2 q·x for L2, −q·x otherwise); the query's constant is added at the end.
     @inline(__always)
     private static func select(row: UnsafeMutablePointer<Float>, count: Int, offset: Int, norms: UnsafePointer<Float>,
                                isL2: Bool, k: Int, heap: inout EntryHeap) {
         var bar = heap.count < k ? Float.infinity : heap.top.distance
-        @inline(__always) func offer(_ j: Int, _ partial: Float) {
-            if partial < bar {
-                if heap.count == k { heap.pop() }
-                heap.push(partial, UInt32(offset + j))
-                if heap.count == k { bar = heap.top.distance }
-            }
-        }
-        var j = 0
         if isL2 {
-            while j + 16 <= count {
-                let p = UnsafeRawPointer(norms + offset + j).loadUnaligned(as: SIMD16<Float>.self)
-                    - 2 * UnsafeRawPointer(row + j).loadUnaligned(as: SIMD16<Float>.self)
-                if any(p .< SIMD16(repeating: bar)) {
-                    for l in 0..<16 { offer(j + l, p[l]) }
+            for j in 0..<count {
+                let partial = norms[offset + j] - 2 * row[j]
+                if partial < bar {
+                    if heap.count == k { heap.pop() }
+                    heap.push(partial, UInt32(offset + j))
+                    if heap.count == k { bar = heap.top.distance }
                 }
-                j += 16
             }
-            while j < count { offer(j, norms[offset + j] - 2 * row[j]); j += 1 }
         } else {
-            while j + 16 <= count {
-                let p = -UnsafeRawPointer(row + j).loadUnaligned(as: SIMD16<Float>.self)
-                if any(p .< SIMD16(repeating: bar)) {
-                    for l in 0..<16 { offer(j + l, p[l]) }
+            for j in 0..<count {
+                let partial = -row[j]
+                if partial < bar {
+                    if heap.count == k { heap.pop() }
+                    heap.push(partial, UInt32(offset + j))
+                    if heap.count == k { bar = heap.top.distance }
                 }
-                j += 16
             }
-            while j < count { offer(j, -row[j]); j += 1 }
         }
     }
 }
