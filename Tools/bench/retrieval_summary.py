@@ -43,7 +43,7 @@ def latency_table(name):
     for key in keys:
         m = med[key]
         print(f"| {key[0]} | {key[1] if key[1] is not None else '–'} | {m['mean_ms']:.3f} | {m['p50_ms']:.3f} | {m['p99_ms']:.3f} | "
-              f"{m['qps_1_thread']:.0f} | {m['qps_threads']:.0f} | {exact["p99_ms"] / m["p99_ms"]:.2f} |")
+              f"{m['qps_1_thread']:.0f} | {m['qps_threads']:.0f} | {exact['p99_ms'] / m['p99_ms']:.2f} |")
 
 
 for dataset in ["small", "synth20m"]:
