@@ -59,5 +59,13 @@ func dumpNeuMFStepsForTorch() throws {
     try write(losses, "losses.f64")
     try (checkpoints.map(String.init).joined(separator: "\n") + "\n")
         .write(to: out.appendingPathComponent("checkpoints.txt"), atomically: true, encoding: .utf8)
+    // With MARQUEE_NCF_EPOCHS=n: every epoch's samples too (what `marquee train --seed` draws), for
+    // `ncf_torch.py --from-dump` to train the whole run on Marquee's random draws.
+    for epoch in 1...max(1, Int(env["MARQUEE_NCF_EPOCHS"] ?? "1")!) {
+        let samples = NegativeSampler(training: training).epochSamples(negatives: options.negatives, seed: seed, epoch: epoch)
+        try write(samples.users, "epoch\(epoch)_users.i32")
+        try write(samples.items, "epoch\(epoch)_items.i32")
+        try write(samples.labels, "epoch\(epoch)_labels.f32")
+    }
     try "\(training.userCount) \(training.itemCount)\n".write(to: out.appendingPathComponent("shape.txt"), atomically: true, encoding: .utf8)
 }

@@ -34,6 +34,8 @@ p.add_argument("--threads", type=int, default=2)
 p.add_argument("--model", default="neumf", choices=["gmf", "mlp", "neumf"])
 p.add_argument("--max-steps", type=int, default=0, help="time only this many steps per epoch and extrapolate (0: full epochs)")
 p.add_argument("--no-scores", action="store_true", help="skip writing the test scores")
+p.add_argument("--from-dump", default="", help="start from Marquee's initial weights and train on its samples, from a "
+               "MARQUEE_NCF_DUMP folder of Tests/ModelsTests/NeuralCFTorchStepDump.swift (same seed and data)")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(a.seed)
@@ -80,6 +82,17 @@ class NeuMF(nn.Module):
 
 
 model = NeuMF()
+if a.from_dump:   # Marquee's initial weights (the layout of NeuralCF.dense), to isolate the random draws
+    def dumped(name): return torch.from_numpy(np.fromfile(f"{a.from_dump}/init_{name}.f32", dtype=np.float32))
+    assert a.model == "neumf" and open(f"{a.from_dump}/shape.txt").read().split() == [str(U), str(I)]
+    with torch.no_grad():
+        for name, emb in [("gmf_user", model.gu), ("gmf_item", model.gi), ("mlp_user", model.mu), ("mlp_item", model.mi)]:
+            emb.weight.copy_(dumped(name).reshape(emb.weight.shape))
+        dense, at = dumped("dense"), 0
+        for t in [m for m in model.tower if isinstance(m, nn.Linear)] + [model.out]:
+            for w in (t.weight, t.bias):
+                w.copy_(dense[at:at + w.numel()].reshape(w.shape)); at += w.numel()
+        assert at == len(dense)
 sparse = [p_ for n, p_ in model.named_parameters() if n in ("gu.weight", "gi.weight", "mu.weight", "mi.weight")]
 dense = [p_ for n, p_ in model.named_parameters() if n not in ("gu.weight", "gi.weight", "mu.weight", "mi.weight")]
 opt_sparse = torch.optim.SparseAdam(sparse, lr=a.lr)
@@ -105,10 +118,16 @@ def epoch_samples():
     return torch.from_numpy(users[perm]), torch.from_numpy(items[perm]), torch.from_numpy(labels[perm])
 
 
+def dumped_samples(epoch):
+    def load(name, dtype): return torch.from_numpy(np.fromfile(f"{a.from_dump}/epoch{epoch}_{name}", dtype=dtype).astype(
+        np.int64 if dtype == np.int32 else np.float32))
+    return load("users.i32", np.int32), load("items.i32", np.int32), load("labels.f32", np.float32)
+
+
 epochs = []
 for epoch in range(a.epochs):
     t0 = time.perf_counter()
-    users, items, labels = epoch_samples()
+    users, items, labels = dumped_samples(epoch + 1) if a.from_dump else epoch_samples()
     sampling = time.perf_counter() - t0
     total = 0.0
     model.train()
