@@ -61,7 +61,7 @@ struct Ingest: ParsableCommand {
         }
         let r = dataset.report
         func n(_ x: Int) -> String { x.formatted(.number.grouping(.automatic)) }
-        print("\(r.format.rawValue) dataset in \(dataDirectory.path): \(r.fromCache ? "loaded from cache" : "parsed") in \(String(format: "%.2f", r.seconds)) s")
+        print("MovieLens dataset (\(r.format.rawValue) layout) in \(dataDirectory.path): \(r.fromCache ? "loaded from cache" : "parsed") in \(String(format: "%.2f", r.seconds)) s")
         print("  ratings    \(n(r.ratings))  (positives at ≥ \(options.threshold): \(n(r.positives)))")
         print("  users      \(n(r.users))")
         print("  movies     \(n(r.items)) rated, \(n(r.catalog)) in the catalogue")
