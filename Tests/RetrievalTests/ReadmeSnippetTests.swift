@@ -25,7 +25,7 @@ private func snippetData() throws -> URL {
     return root
 }
 
-/// Mirrors `Sources/Retrieval/README-snippet.md` line for line (paths point at a fixture), so the README
+/// Mirrors the README's "Library API" example (Recommendations section) line for line (paths point at a fixture), so the README
 /// code keeps compiling and running.
 @Test func readmeSnippetCompilesAndRuns() throws {
     let root = try snippetData()
