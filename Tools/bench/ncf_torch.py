@@ -36,6 +36,7 @@ p.add_argument("--max-steps", type=int, default=0, help="time only this many ste
 p.add_argument("--no-scores", action="store_true", help="skip writing the test scores")
 p.add_argument("--from-dump", default="", help="start from Marquee's initial weights and train on its samples, from a "
                "MARQUEE_NCF_DUMP folder of Tests/ModelsTests/NeuralCFTorchStepDump.swift (same seed and data)")
+p.add_argument("--dump-init-only", action="store_true", help="with --from-dump: take only the initial weights, sample as usual")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(a.seed)
@@ -127,7 +128,7 @@ def dumped_samples(epoch):
 epochs = []
 for epoch in range(a.epochs):
     t0 = time.perf_counter()
-    users, items, labels = dumped_samples(epoch + 1) if a.from_dump else epoch_samples()
+    users, items, labels = dumped_samples(epoch + 1) if a.from_dump and not a.dump_init_only else epoch_samples()
     sampling = time.perf_counter() - t0
     total = 0.0
     model.train()
