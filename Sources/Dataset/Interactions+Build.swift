@@ -410,7 +410,7 @@ extension CSRMatrix {
             }
             newStart[r + 1] = write
         }
-        rowStart = newStart
+        rowStart = DenseColumn(newStart)
         columnIndex.removeLast(columnIndex.count - write)
         values.removeLast(values.count - write)
         timestamps.removeLast(timestamps.count - write)
