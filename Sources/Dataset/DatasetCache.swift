@@ -7,6 +7,12 @@ import Support
 ///
 /// A cache is current only when all of that matches; anything else makes `MovieLensDataset.load` parse
 /// the text files again and rewrite it.
+///
+/// The matrix sections hold the in-memory layout, so a load verifies their checksums and hands them out
+/// in place from the mapped file (`DenseColumn(mapped:owner:)`): no copy and no freshly zeroed memory. The
+/// mapping lives as long as any matrix using it. A cache is only ever replaced by renaming a new file over
+/// it (`ArtifactWriter`), which leaves existing mappings intact; truncating the file in place while a
+/// process uses it would make that process fault (SIGBUS), as with any mapped file.
 enum DatasetCache {
     static let fileName = "dataset.cache"
     static let kind = "dataset"
@@ -120,7 +126,7 @@ enum DatasetCache {
     /// - Throws: when the file is damaged (`ArtifactError`, or `Inconsistent` for sizes that do not add up).
     static func load(from url: URL, expecting stamp: Stamp) throws -> MovieLensDataset? {
         var trace = Trace()
-        // Sections are verified here, the large ones in parallel while they are copied.
+        // Sections are verified here: the small ones now, the matrix sections in parallel before they are mapped.
         let reader = try ArtifactReader(url: url, expectedKind: kind, verifyChecksums: false)
         guard reader.kindVersion == UInt32(readerVersion) else { return nil }
         try reader.verify("meta")
