@@ -6,13 +6,15 @@ public struct CSRMatrix: Sendable, Equatable {
     public let rows: Int
     public let columns: Int
     /// `rows + 1` offsets into the entry arrays; row `r` is `rowStart[r]..<rowStart[r+1]`.
-    public var rowStart: [Int]
+    ///
+    /// The four arrays are `DenseColumn`s so a cache load can hand them out straight from the mapped file.
+    public var rowStart: DenseColumn<Int>
     /// Column index of each entry, ascending within a row.
-    public var columnIndex: [Int32]
+    public var columnIndex: DenseColumn<Int32>
     /// Rating value of each entry.
-    public var values: [Float]
+    public var values: DenseColumn<Float>
     /// Unix timestamp (seconds) of each entry.
-    public var timestamps: [Int64]
+    public var timestamps: DenseColumn<Int64>
 
     /// Number of stored entries.
     public var nonZeroCount: Int { columnIndex.count }
@@ -23,13 +25,20 @@ public struct CSRMatrix: Sendable, Equatable {
 
     /// Column indices of row `r`.
     @inlinable
-    public func columns(ofRow r: Int) -> ArraySlice<Int32> { columnIndex[range(ofRow: r)] }
+    public func columns(ofRow r: Int) -> Slice<DenseColumn<Int32>> { columnIndex[range(ofRow: r)] }
 
     /// Number of entries in row `r`.
     @inlinable
     public func count(ofRow r: Int) -> Int { rowStart[r + 1] - rowStart[r] }
 
     public init(rows: Int, columns: Int, rowStart: [Int], columnIndex: [Int32], values: [Float], timestamps: [Int64]) {
+        self.init(rows: rows, columns: columns, rowStart: DenseColumn(rowStart), columnIndex: DenseColumn(columnIndex),
+                  values: DenseColumn(values), timestamps: DenseColumn(timestamps))
+    }
+
+    /// A matrix over the given columns (array-backed or mapped).
+    public init(rows: Int, columns: Int, rowStart: DenseColumn<Int>, columnIndex: DenseColumn<Int32>,
+                values: DenseColumn<Float>, timestamps: DenseColumn<Int64>) {
         precondition(rowStart.count == rows + 1 && columnIndex.count == values.count && values.count == timestamps.count)
         self.rows = rows
         self.columns = columns

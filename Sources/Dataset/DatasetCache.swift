@@ -7,11 +7,18 @@ import Support
 ///
 /// A cache is current only when all of that matches; anything else makes `MovieLensDataset.load` parse
 /// the text files again and rewrite it.
+///
+/// The matrix sections hold the in-memory layout, so a load verifies their checksums and hands them out
+/// in place from the mapped file (`DenseColumn(mapped:owner:)`): no copy and no freshly zeroed memory. The
+/// mapping lives as long as any matrix using it. A cache is only ever replaced by renaming a new file over
+/// it (`ArtifactWriter`), which leaves existing mappings intact; truncating the file in place while a
+/// process uses it would make that process fault (SIGBUS), as with any mapped file.
 enum DatasetCache {
     static let fileName = "dataset.cache"
     static let kind = "dataset"
     /// Bumped whenever the readers or the cache layout change what a cache holds.
-    static let readerVersion = 2
+    /// 3: the matrix arrays are stored in their in-memory layout and loaded by mapping.
+    static let readerVersion = 3
 
     /// What a cache was made from.
     struct Stamp: Codable, Equatable {
@@ -89,13 +96,13 @@ enum DatasetCache {
                                     ratings: interactions.ratingCount, catalog: movies.count, genreNames: genreNames))
         writer.add("users", interactions.users.externalIds)
         writer.add("items", interactions.items.externalIds)
-        // Ratings in half stars take one byte and timestamps before 2038 four, which makes the cache
-        // about half as large and its loading faster; other values are stored as they are.
+        // The matrix arrays are stored exactly as they are held in memory (Int offsets, Int32 columns,
+        // Float values, Int64 timestamps), so a load maps them instead of copying or widening them.
         for (name, m) in [("byUser", interactions.byUser), ("byItem", interactions.byItem)] {
-            writer.add("\(name).rowStart", m.rowStart)
-            writer.add("\(name).columns", m.columnIndex)
-            if let halves = halfStars(m.values) { writer.add("\(name).halfStars", halves) } else { writer.add("\(name).values", m.values) }
-            if let narrow = narrowed(m.timestamps) { writer.add("\(name).timestamps32", narrow) } else { writer.add("\(name).timestamps", m.timestamps) }
+            m.rowStart.withUnsafeBufferPointer { writer.add("\(name).rowStart", $0) }
+            m.columnIndex.withUnsafeBufferPointer { writer.add("\(name).columns", $0) }
+            m.values.withUnsafeBufferPointer { writer.add("\(name).values", $0) }
+            m.timestamps.withUnsafeBufferPointer { writer.add("\(name).timestamps", $0) }
         }
         writer.add("movies.ids", movies.map(\.id))
         writer.add("movies.titles", titleBytes)
@@ -106,35 +113,6 @@ enum DatasetCache {
         writer.add("movies.imdb", imdb)
         writer.add("movies.tmdb", tmdb)
         try writer.write(to: url)
-    }
-
-    /// The values as half stars (1...10), or nil when one is not a half star in 0.5–5.
-    static func halfStars(_ values: [Float]) -> [UInt8]? {
-        var ok = true
-        let halves = LargeArray.make(UInt8.self, count: values.count) { out in
-            values.withUnsafeBufferPointer { v in
-                for i in 0..<v.count {
-                    let h = v[i] * 2
-                    ok = ok && h >= 1 && h <= 10 && h == h.rounded()
-                    out[i] = ok ? UInt8(h) : 0
-                }
-            }
-        }
-        return ok ? halves : nil
-    }
-
-    /// The timestamps as `Int32`, or nil when one does not fit.
-    static func narrowed(_ times: [Int64]) -> [Int32]? {
-        var ok = true
-        let narrow = LargeArray.make(Int32.self, count: times.count) { out in
-            times.withUnsafeBufferPointer { t in
-                for i in 0..<t.count {
-                    ok = ok && t[i] >= Int64(Int32.min) && t[i] <= Int64(Int32.max)
-                    out[i] = Int32(truncatingIfNeeded: t[i])
-                }
-            }
-        }
-        return ok ? narrow : nil
     }
 
     // MARK: Reading
@@ -148,7 +126,7 @@ enum DatasetCache {
     /// - Throws: when the file is damaged (`ArtifactError`, or `Inconsistent` for sizes that do not add up).
     static func load(from url: URL, expecting stamp: Stamp) throws -> MovieLensDataset? {
         var trace = Trace()
-        // Sections are verified here, the large ones in parallel while they are copied.
+        // Sections are verified here: the small ones now, the matrix sections in parallel before they are mapped.
         let reader = try ArtifactReader(url: url, expectedKind: kind, verifyChecksums: false)
         guard reader.kindVersion == UInt32(readerVersion) else { return nil }
         try reader.verify("meta")
@@ -199,76 +177,49 @@ enum DatasetCache {
         return MovieLensDataset(format: meta.stamp.format, interactions: interactions, catalog: Catalog(movies: movies), report: meta.report)
     }
 
-    /// A result slot one parallel task fills.
-    private final class Slot<T>: @unchecked Sendable { var value: [T] = [] }
-
-    /// Both matrices, each section verified and copied (widened where stored narrow) in parallel.
+    /// Both matrices, read in place from the mapping (which they keep alive), after verifying their
+    /// sections in parallel (largest first).
     private static func matrices(rows: Int, columns: Int, nnz: Int, _ reader: ArtifactReader) throws -> (CSRMatrix, CSRMatrix) {
         let names = ["byUser", "byItem"]
-        let rowStarts = [Slot<Int>(), Slot<Int>()], columnIndex = [Slot<Int32>(), Slot<Int32>()]
-        let values = [Slot<Float>(), Slot<Float>()], times = [Slot<Int64>(), Slot<Int64>()]
-        var tasks: [@Sendable () throws -> Void] = []
-        for (m, name) in names.enumerated() {
-            tasks.append { rowStarts[m].value = try copy("\(name).rowStart", reader) }
-            tasks.append { columnIndex[m].value = try copy("\(name).columns", reader) }
-            if reader.has("\(name).halfStars") {
-                tasks.append {
-                    try reader.verify("\(name).halfStars")
-                    let halves = try reader.buffer("\(name).halfStars", as: UInt8.self)
-                    values[m].value = LargeArray.make(Float.self, count: halves.count) { out in
-                        for i in 0..<halves.count { out[i] = Float(halves[i]) * 0.5 }
-                    }
-                }
-            } else {
-                tasks.append { values[m].value = try copy("\(name).values", reader) }
+        let parts = ["timestamps", "columns", "values", "rowStart"]
+        let sections = parts.flatMap { part in names.map { "\($0).\(part)" } }
+        if verifyMatrices {
+            let lock = NSLock()
+            let box = ErrorBox(count: sections.count)
+            ParallelWork.run(sections.count) { i in
+                do { try reader.verify(sections[i]) } catch { lock.lock(); box.errors[i] = error; lock.unlock() }
             }
-            if reader.has("\(name).timestamps32") {
-                tasks.append {
-                    try reader.verify("\(name).timestamps32")
-                    let narrow = try reader.buffer("\(name).timestamps32", as: Int32.self)
-                    times[m].value = LargeArray.make(Int64.self, count: narrow.count) { out in
-                        for i in 0..<narrow.count { out[i] = Int64(narrow[i]) }
-                    }
-                }
-            } else {
-                tasks.append { times[m].value = try copy("\(name).timestamps", reader) }
-            }
+            if let error = box.errors.compactMap({ $0 }).first { throw error }
         }
-        let errors = Slot<Error?>()
-        errors.value = Array(repeating: nil, count: tasks.count)
-        let lock = NSLock()
-        let shared = Unchecked(tasks)
-        // Largest first: timestamps, columns, values, offsets.
-        let order = [3, 7, 1, 5, 2, 6, 0, 4].filter { $0 < tasks.count }
-        ParallelWork.run(order.count) { i in
-            do { try shared.value[order[i]]() } catch { lock.lock(); errors.value[order[i]] = error; lock.unlock() }
-        }
-        if let error = errors.value.compactMap({ $0 }).first { throw error }
 
         var result: [CSRMatrix] = []
         for (m, name) in names.enumerated() {
             let r = m == 0 ? rows : columns, c = m == 0 ? columns : rows
-            let rowStart = rowStarts[m].value
+            let rowStart = DenseColumn(mapped: try reader.buffer("\(name).rowStart", as: Int.self), owner: reader)
+            let columnIndex = DenseColumn(mapped: try reader.buffer("\(name).columns", as: Int32.self), owner: reader)
+            let values = DenseColumn(mapped: try reader.buffer("\(name).values", as: Float.self), owner: reader)
+            let times = DenseColumn(mapped: try reader.buffer("\(name).timestamps", as: Int64.self), owner: reader)
             guard rowStart.count == r + 1, rowStart.first == 0, rowStart.last == nnz else {
                 throw Inconsistent(description: "\(name) row offsets do not match the header")
             }
-            for i in 0..<r where rowStart[i] > rowStart[i + 1] { throw Inconsistent(description: "\(name) row offsets decrease") }
-            guard columnIndex[m].value.count == nnz, values[m].value.count == nnz, times[m].value.count == nnz else {
+            let decreasing = rowStart.withUnsafeBufferPointer { s in (0..<r).contains { s[$0] > s[$0 + 1] } }
+            if decreasing { throw Inconsistent(description: "\(name) row offsets decrease") }
+            guard columnIndex.count == nnz, values.count == nnz, times.count == nnz else {
                 throw Inconsistent(description: "\(name) arrays do not match the header")
             }
-            result.append(CSRMatrix(rows: r, columns: c, rowStart: rowStart, columnIndex: columnIndex[m].value,
-                                    values: values[m].value, timestamps: times[m].value))
-            rowStarts[m].value = []; columnIndex[m].value = []; values[m].value = []; times[m].value = []
+            result.append(CSRMatrix(rows: r, columns: c, rowStart: rowStart, columnIndex: columnIndex,
+                                    values: values, timestamps: times))
         }
         return (result[0], result[1])
     }
 
-    /// Section `name` verified and copied into a new array.
-    private static func copy<T: ArtifactElement>(_ name: String, _ reader: ArtifactReader) throws -> [T] {
-        try reader.verify(name)
-        let source = try reader.buffer(name, as: T.self)
-        return LargeArray.make(T.self, count: source.count) { out in
-            if let base = source.baseAddress { out.baseAddress!.update(from: base, count: source.count) }
-        }
+    /// Errors of the parallel verification, one slot per section (written under a lock).
+    private final class ErrorBox: @unchecked Sendable {
+        var errors: [Error?]
+        init(count: Int) { errors = Array(repeating: nil, count: count) }
     }
+
+    /// Off with `MARQUEE_CACHE_NO_VERIFY` set, to measure what verifying the matrix sections costs.
+    /// Integrity checks are on by default.
+    static let verifyMatrices = ProcessInfo.processInfo.environment["MARQUEE_CACHE_NO_VERIFY"] == nil
 }

@@ -394,23 +394,32 @@ extension CSRMatrix {
         guard repeats > 0 else { return 0 }
         var write = 0
         var newStart = [Int](repeating: 0, count: rows + 1)
-        for r in 0..<rows {
-            var p = rowStart[r]
-            let end = rowStart[r + 1]
-            while p < end {
-                var best = p
-                var q = p + 1
-                while q < end && columnIndex[q] == columnIndex[p] {
-                    if timestamps[q] >= timestamps[best] { best = q }
-                    q += 1
+        let starts = rowStart
+        starts.withUnsafeBufferPointer { rs in
+            columnIndex.withUnsafeMutableBufferPointer { ci in
+                values.withUnsafeMutableBufferPointer { v in
+                    timestamps.withUnsafeMutableBufferPointer { t in
+                        for r in 0..<rows {
+                            var p = rs[r]
+                            let end = rs[r + 1]
+                            while p < end {
+                                var best = p
+                                var q = p + 1
+                                while q < end && ci[q] == ci[p] {
+                                    if t[q] >= t[best] { best = q }
+                                    q += 1
+                                }
+                                ci[write] = ci[best]; v[write] = v[best]; t[write] = t[best]
+                                write += 1
+                                p = q
+                            }
+                            newStart[r + 1] = write
+                        }
+                    }
                 }
-                columnIndex[write] = columnIndex[best]; values[write] = values[best]; timestamps[write] = timestamps[best]
-                write += 1
-                p = q
             }
-            newStart[r + 1] = write
         }
-        rowStart = newStart
+        rowStart = DenseColumn(newStart)
         columnIndex.removeLast(columnIndex.count - write)
         values.removeLast(values.count - write)
         timestamps.removeLast(timestamps.count - write)

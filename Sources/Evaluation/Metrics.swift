@@ -39,7 +39,8 @@ public struct UserMetrics: Sendable, Equatable {
     ///   - relevant: the user's relevant items, sorted ascending and unique (a CSR row); must not be empty.
     ///   - k: the cut-off K (≥ 1).
     /// - Complexity: O(K · log |relevant|).
-    public init<C: Collection>(recommended: C, relevant: ArraySlice<Int32>, k: Int) where C.Element == Int32 {
+    public init<C: Collection, R: RandomAccessCollection>(recommended: C, relevant: R, k: Int)
+    where C.Element == Int32, R.Element == Int32, R.Index == Int {
         precondition(k >= 1 && !relevant.isEmpty)
         var hits = 0
         var dcg = 0.0, precisionSum = 0.0, firstHit = 0
@@ -70,7 +71,7 @@ public struct UserMetrics: Sendable, Equatable {
 
     /// Binary search in a sorted row.
     @inline(__always)
-    static func contains(_ sorted: ArraySlice<Int32>, _ item: Int32) -> Bool {
+    static func contains<R: RandomAccessCollection>(_ sorted: R, _ item: Int32) -> Bool where R.Element == Int32, R.Index == Int {
         var lo = sorted.startIndex, hi = sorted.endIndex
         while lo < hi {
             let mid = (lo + hi) / 2

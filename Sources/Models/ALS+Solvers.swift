@@ -13,8 +13,8 @@ struct ConfidenceRows: Sendable {
     init(_ positives: CSRMatrix, configuration: ALSConfiguration) {
         rows = positives.rows
         columns = positives.columns
-        rowStart = positives.rowStart
-        index = positives.columnIndex
+        rowStart = positives.rowStart.array
+        index = positives.columnIndex.array
         var c = [Float](repeating: 0, count: positives.nonZeroCount)
         for p in 0..<c.count { c[p] = configuration.confidence(ofRating: positives.values[p]) }
         confidence = c

@@ -37,7 +37,7 @@ extension Recommender {
 extension Recommender {
     /// The `k` best items for `user`, never one of `seen` (sorted dense item indices or any order).
     /// - Complexity: O(items · log k) after scoring.
-    public func recommend(user: Int, k: Int, excluding seen: ArraySlice<Int32>) -> [ScoredItem] {
+    public func recommend<S: Sequence>(user: Int, k: Int, excluding seen: S) -> [ScoredItem] where S.Element == Int32 {
         var buffer = [Float](repeating: 0, count: itemCount)
         return buffer.withUnsafeMutableBufferPointer { scores in
             self.scores(forUser: user, into: scores)
@@ -46,7 +46,8 @@ extension Recommender {
     }
 
     /// Top-`k` of a score vector, skipping `seen` items (they are set to -inf in `scores`).
-    public static func topK(_ scores: UnsafeMutableBufferPointer<Float>, k: Int, excluding seen: ArraySlice<Int32>) -> [ScoredItem] {
+    public static func topK<S: Sequence>(_ scores: UnsafeMutableBufferPointer<Float>, k: Int, excluding seen: S) -> [ScoredItem]
+    where S.Element == Int32 {
         for s in seen { scores[Int(s)] = -.infinity }
         var top = TopK(k: k)
         for i in 0..<scores.count {
