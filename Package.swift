@@ -33,7 +33,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"], swiftSettings: hotFlags),
-        .target(name: "Support"),
+        .target(name: "Support", swiftSettings: hotFlags),
         .target(name: "Dataset", dependencies: ["Support", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: hotFlags),
         .target(name: "Models", dependencies: ["Dataset", "LinearAlgebra", "Support"], swiftSettings: hotFlags),

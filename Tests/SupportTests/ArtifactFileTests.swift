@@ -68,7 +68,7 @@ private func writeSample(to url: URL) throws {
     var data = try Data(contentsOf: url)
     data[8] = 99
     try data.write(to: url)
-    #expect(throws: ArtifactError.unsupportedVersion(path: url.path, found: 99, supported: 1)) { _ = try ArtifactReader(url: url) }
+    #expect(throws: ArtifactError.unsupportedVersion(path: url.path, found: 99, supported: ArtifactFormat.version)) { _ = try ArtifactReader(url: url) }
     data[0] = UInt8(ascii: "X")
     try data.write(to: url)
     #expect(throws: ArtifactError.notAnArtifact(path: url.path)) { _ = try ArtifactReader(url: url) }
@@ -97,7 +97,18 @@ private func writeSample(to url: URL) throws {
     let h2 = changed.withUnsafeBytes { Checksum.hash($0) }
     #expect(h1 != h2)
     #expect(h1 == bytes.withUnsafeBytes { Checksum.hash($0) })
-    for n in [0, 1, 7, 8, 31, 32, 33] {
+    // Long inputs take the 128-byte-block path: a flip anywhere, including the block tail, must show.
+    let long = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 7) }
+    let hl = long.withUnsafeBytes { Checksum.hash($0) }
+    for position in [0, 63, 64, 127, 128, 50_000, 99_999] {
+        var flipped = long
+        flipped[position] ^= 0x01
+        #expect(flipped.withUnsafeBytes { Checksum.hash($0) } != hl)
+    }
+    var swapped = long
+    swapped.swapAt(10, 20)
+    #expect(swapped.withUnsafeBytes { Checksum.hash($0) } != hl)
+    for n in [0, 1, 7, 8, 31, 32, 33, 127, 128, 129, 255, 256, 257] {
         let a = Array(bytes.prefix(n)), b = Array(bytes.prefix(n + 1))
         #expect(a.withUnsafeBytes { Checksum.hash($0) } != b.withUnsafeBytes { Checksum.hash($0) })
     }
