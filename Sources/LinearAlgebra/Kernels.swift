@@ -56,6 +56,32 @@ public enum Kernels {
         return sum
     }
 
+    /// Σ (a[i] − b[i])² over exactly 64 elements, fully unrolled: four independent 16-lane products
+    /// summed pairwise (no loop, no tail), the shape of hnswlib's fixed-width kernels.
+    @inlinable @inline(__always)
+    public static func squaredL2x64(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        let d0 = ra.loadUnaligned(as: SIMD16<Float>.self) - rb.loadUnaligned(as: SIMD16<Float>.self)
+        let d1 = ra.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) - rb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+        let d2 = ra.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self) - rb.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+        let d3 = ra.loadUnaligned(fromByteOffset: 192, as: SIMD16<Float>.self) - rb.loadUnaligned(fromByteOffset: 192, as: SIMD16<Float>.self)
+        var s0 = d0 * d0, s1 = d2 * d2
+        s0.addProduct(d1, d1)
+        s1.addProduct(d3, d3)
+        return horizontalSum(s0 + s1)
+    }
+
+    /// Σ a[i]·b[i] over exactly 64 elements, fully unrolled (see `squaredL2x64`).
+    @inlinable @inline(__always)
+    public static func dotx64(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var s0 = ra.loadUnaligned(as: SIMD16<Float>.self) * rb.loadUnaligned(as: SIMD16<Float>.self)
+        var s1 = ra.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self) * rb.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+        s0.addProduct(ra.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self), rb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
+        s1.addProduct(ra.loadUnaligned(fromByteOffset: 192, as: SIMD16<Float>.self), rb.loadUnaligned(fromByteOffset: 192, as: SIMD16<Float>.self))
+        return horizontalSum(s0 + s1)
+    }
+
     /// The sum of 16 lanes by halving (the standard library's generic `sum()` stays an out-of-line call).
     @inlinable @inline(__always)
     public static func horizontalSum(_ v: SIMD16<Float>) -> Float {

@@ -80,8 +80,10 @@ public final class FlatIndex: @unchecked Sendable {
         var answers = [[Neighbor]](repeating: [], count: nq)
         guard nq > 0, k > 0, count > 0 else { return answers }
         let d = dimension
-        let queryBlock = 64
-        let baseBlock = 2048
+        // Large query blocks amortise sgemm's packing of the base rows (measured on 100k × 64, 10k queries,
+        // 2 threads: 64 × 2048 gave 5.6k q/s, 512 × 1024 8.2k q/s); one block per thread at least.
+        let queryBlock = max(16, min(512, (nq + max(1, threads) - 1) / max(1, threads)))
+        let baseBlock = 1024
         let blocks = (nq + queryBlock - 1) / queryBlock
         // Prepared queries: normalised under cosine.
         var prepared = queries.values

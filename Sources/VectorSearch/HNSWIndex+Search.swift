@@ -216,6 +216,7 @@ extension HNSWIndex {
         let visited = scratch.visited
         let tag = scratch.tag
         let dim = storedDimension
+        let gathered = scratch.gathered
         var results = scratch.results
         var candidates = scratch.candidates
         results.removeAll()
@@ -241,24 +242,32 @@ extension HNSWIndex {
             } else {
                 list = UnsafePointer(g.links(current.node, level: level))
             }
+            // Two passes over the list (as FAISS does): first mark the unvisited neighbours and start fetching
+            // all their vectors at once, so the memory loads overlap; then compute distances over the
+            // gathered ids. Same visiting order and the same heap operations as one interleaved pass.
             let n = Int(list[0])
-            if n > 0 {
-                Kernels.prefetch(visited + Int(list[1]))
-                Kernels.prefetch(g.vector(list[1]))
-            }
+            var fresh = 0
             var j = 1
             while j <= n {
                 let neighbour = list[j]
-                if j < n {
-                    let next = list[j + 1]
-                    Kernels.prefetch(visited + Int(next))
-                    let v = UnsafeRawPointer(g.vector(next))
-                    Kernels.prefetch(v)
-                    if g.dimension > 16 { Kernels.prefetch(v + 64) }
-                }
                 j += 1
                 if visited[Int(neighbour)] == tag { continue }
                 visited[Int(neighbour)] = tag
+                let v = UnsafeRawPointer(g.vector(neighbour))
+                Kernels.prefetch(v)
+                if dim > 16 { Kernels.prefetch(v + 64) }
+                gathered[fresh] = neighbour
+                fresh += 1
+            }
+            var i = 0
+            while i < fresh {
+                let neighbour = gathered[i]
+                if dim > 32 && i + 1 < fresh {
+                    let v = UnsafeRawPointer(g.vector(gathered[i + 1]))
+                    Kernels.prefetch(v + 128)
+                    if dim > 48 { Kernels.prefetch(v + 192) }
+                }
+                i += 1
                 let d = K.distance(query, g.vector(neighbour), dim)
                 if results.count < ef || d < lowerBound {
                     candidates.push(-d, neighbour)

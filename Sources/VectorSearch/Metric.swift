@@ -50,7 +50,8 @@ protocol DistanceKernel {
 enum L2Kernel: DistanceKernel {
     @inline(__always) @usableFromInline
     static func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-        Kernels.squaredL2(a, b, count: count)
+        // `count` is the index's fixed dimension, so this branch is always predicted.
+        count == 64 ? Kernels.squaredL2x64(a, b) : Kernels.squaredL2(a, b, count: count)
     }
 }
 
@@ -59,7 +60,7 @@ enum L2Kernel: DistanceKernel {
 enum DotKernel: DistanceKernel {
     @inline(__always) @usableFromInline
     static func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-        1 - Kernels.dot(a, b, count: count)
+        1 - (count == 64 ? Kernels.dotx64(a, b) : Kernels.dot(a, b, count: count))
     }
 }
 

@@ -86,6 +86,8 @@ final class SearchScratch {
     var results: EntryHeap
     /// Links copied out under a lock during a parallel build, and heuristic work space.
     var links: UnsafeMutablePointer<UInt32>
+    /// The unvisited neighbours of the node being expanded.
+    var gathered: UnsafeMutablePointer<UInt32>
     var selection: UnsafeMutablePointer<HeapEntry>
     var selected: UnsafeMutablePointer<HeapEntry>
     var pruned: UnsafeMutablePointer<HeapEntry>
@@ -104,6 +106,7 @@ final class SearchScratch {
         results = EntryHeap(capacity: 256)
         linkCapacity = maxLinks + 2
         links = .allocate(capacity: linkCapacity)
+        gathered = .allocate(capacity: linkCapacity)
         selection = .allocate(capacity: linkCapacity)
         selected = .allocate(capacity: linkCapacity)
         pruned = .allocate(capacity: linkCapacity)
@@ -116,6 +119,7 @@ final class SearchScratch {
         candidates.deallocate()
         results.deallocate()
         links.deallocate()
+        gathered.deallocate()
         selection.deallocate()
         selected.deallocate()
         pruned.deallocate()
