@@ -86,7 +86,7 @@ extension HNSWIndex {
     }
 
     /// Exact top-k over the given nodes; leaves them in `scratch.ordered`, nearest first.
-    func exactScan(_ q: UnsafePointer<Float>, k: Int, scratch: SearchScratch, nodes: [Int]) -> Int {
+    func exactScan<Nodes: Sequence<Int>>(_ q: UnsafePointer<Float>, k: Int, scratch: SearchScratch, nodes: Nodes) -> Int {
         var results = scratch.results
         results.removeAll()
         for node in nodes {
@@ -104,18 +104,6 @@ extension HNSWIndex {
 
     /// Exact top-k over every node that passes `allows`.
     func exactScan(_ q: UnsafePointer<Float>, k: Int, scratch: SearchScratch, where allows: (Int) -> Bool) -> Int {
-        var results = scratch.results
-        results.removeAll()
-        for node in 0..<count where allows(node) {
-            let d = distance(q, vector(UInt32(node)))
-            if results.count < k {
-                results.push(d, UInt32(node))
-            } else if d < results.top.distance {
-                results.pop()
-                results.push(d, UInt32(node))
-            }
-        }
-        scratch.results = results
-        return scratch.drainResults()
+        exactScan(q, k: k, scratch: scratch, nodes: (0..<count).lazy.filter(allows))
     }
 }
