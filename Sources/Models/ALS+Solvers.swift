@@ -133,14 +133,26 @@ enum ALSSolver {
                 let y = fixed + Int(e.index[k]) * f
                 ALSKernels.axpy((e.confidence[k] - 1) * ALSKernels.dot(y, p, f), y, ap, f)
             }
-            let step = rsOld / ALSKernels.dot(p, ap, f)
-            ALSKernels.axpy(step, p, x, f)
-            ALSKernels.axpy(-step, ap, r, f)
-            let rsNew = ALSKernels.dot(r, r, f)
-            if rsNew < 1e-20 { break }
-            Kernels.xpby(r, rsNew / rsOld, p, count: f)
+            guard let rsNew = conjugateGradientUpdate(x: x, r: r, p: p, ap: ap, rsOld: rsOld, factors: f) else { break }
             rsOld = rsNew
         }
+    }
+
+    /// The update that ends every conjugate-gradient step once A p is known: x += α p, r −= α A p with
+    /// α = rᵀr / pᵀAp, then p = r + (r'ᵀr' / rᵀr) p. Returns the new rᵀr, or nil once the residual has
+    /// vanished (p is then left alone and the caller stops).
+    @inline(__always)
+    static func conjugateGradientUpdate(
+        x: UnsafeMutablePointer<Float>, r: UnsafeMutablePointer<Float>, p: UnsafeMutablePointer<Float>,
+        ap: UnsafePointer<Float>, rsOld: Float, factors f: Int
+    ) -> Float? {
+        let step = rsOld / ALSKernels.dot(p, ap, f)
+        ALSKernels.axpy(step, p, x, f)
+        ALSKernels.axpy(-step, ap, r, f)
+        let rsNew = ALSKernels.dot(r, r, f)
+        if rsNew < 1e-20 { return nil }
+        Kernels.xpby(r, rsNew / rsOld, p, count: f)
+        return rsNew
     }
 
     /// The same conjugate-gradient steps with the row's fixed-side vectors first copied into contiguous
@@ -172,12 +184,7 @@ enum ALSSolver {
             ALSKernels.rowDots(g, rows: n, columns: f, p, t)
             for k in 0..<n { t[k] *= e.confidence[k] - 1 }
             ALSKernels.accumulateRows(g, rows: n, columns: f, t, ap)
-            let step = rsOld / ALSKernels.dot(p, ap, f)
-            ALSKernels.axpy(step, p, x, f)
-            ALSKernels.axpy(-step, ap, r, f)
-            let rsNew = ALSKernels.dot(r, r, f)
-            if rsNew < 1e-20 { break }
-            Kernels.xpby(r, rsNew / rsOld, p, count: f)
+            guard let rsNew = conjugateGradientUpdate(x: x, r: r, p: p, ap: ap, rsOld: rsOld, factors: f) else { break }
             rsOld = rsNew
         }
     }
