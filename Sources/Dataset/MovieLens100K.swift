@@ -41,37 +41,16 @@ enum MovieLens100K {
 
     /// Reads `u.item` with genre names from `genres`.
     static func readMovies(_ url: URL, genres: [String], skipBadLines: Bool) throws -> (movies: [Movie], skipped: Int) {
-        let file = try MappedFile(url)
-        guard file.count > 0 else { throw DatasetError.emptyFile(path: file.path) }
-        let latin1 = ByteText.firstInvalidUTF8(file.bytes) != nil
-        var movies: [Movie] = []
-        var seen = Set<Int32>()
-        var skipped = 0
-        for (number, bytes) in ByteText.lines(file.bytes) where !bytes.isEmpty {
-            let text = latin1 ? ByteText.latin1(bytes) : String(decoding: bytes, as: UTF8.self)
-            let fields = text.components(separatedBy: "|")
-            var reason: String? = nil
-            if fields.count != 5 + genres.count {
-                reason = "expected \(5 + genres.count) fields separated by '|' (id, title, release date, video release date, URL, \(genres.count) genre flags), found \(fields.count)"
-            } else if let id = Array(fields[0].utf8).datasetId {
-                let flags = fields[5...]
-                if let bad = flags.first(where: { $0 != "0" && $0 != "1" }) {
-                    reason = "genre flag '\(bad)' is not 0 or 1"
-                } else if !seen.insert(id).inserted {
-                    reason = "movie id \(id) is listed twice"
-                } else {
-                    let title = fields[1].trimmingCharacters(in: .whitespaces)
-                    let names = zip(flags, genres).compactMap { $0 == "1" ? $1 : nil }
-                    movies.append(Movie(id: id, title: title, year: Movie.year(fromTitle: title), genres: names))
-                }
-            } else {
-                reason = "movie id '\(fields[0])' is not a non-negative integer"
-            }
-            if let reason {
-                if skipBadLines { skipped += 1; continue }
-                throw DatasetError.badLine(path: file.path, line: number, reason: reason)
-            }
+        try SeparatedMovieList.read(
+            url, separator: "|", fieldCount: 5 + genres.count,
+            layout: "id, title, release date, video release date, URL, \(genres.count) genre flags",
+            idName: "movie id", skipBadLines: skipBadLines
+        ) { id, fields in
+            let flags = fields[5...]
+            if let bad = flags.first(where: { $0 != "0" && $0 != "1" }) { return .bad(reason: "genre flag '\(bad)' is not 0 or 1") }
+            let title = fields[1].trimmingCharacters(in: .whitespaces)
+            let names = zip(flags, genres).compactMap { $0 == "1" ? $1 : nil }
+            return .movie(Movie(id: id, title: title, year: Movie.year(fromTitle: title), genres: names))
         }
-        return (movies, skipped)
     }
 }
