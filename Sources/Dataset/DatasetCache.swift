@@ -29,6 +29,10 @@ enum DatasetCache {
             var modifiedNanoseconds: Int
         }
         var readerVersion = DatasetCache.readerVersion
+        /// The dataset folder, absolute: two folders with the same name share a cache path under the models
+        /// directory (`…/train/dataset.cache`), and sizes and times alone could match by chance.
+        /// Optional so that a cache written before it existed decodes, mismatches and is rebuilt quietly.
+        var directory: String?
         var format: DatasetFormat
         var threshold: Float
         var skipBadLines: Bool
@@ -36,6 +40,7 @@ enum DatasetCache {
 
         /// The stamp of the dataset in `directory` as it is now.
         init(directory: URL, format: DatasetFormat, options: LoadOptions) {
+            self.directory = directory.standardizedFileURL.resolvingSymlinksInPath().path
             self.format = format
             threshold = options.threshold
             skipBadLines = options.skipBadLines

@@ -64,6 +64,24 @@ private func writeDataset(_ f: FixtureFolder, extraLine: String = "") {
     f.write("tags.csv", "userId,movieId,tag,timestamp\n1,1,fun,5\n")
     let tagged = try MovieLensDataset.load(from: f.url, options: options)
     #expect(!tagged.report.fromCache && tagged.report.tags == 1)
+    // Another folder sharing the cache directory, whose files have the same names, sizes and times but
+    // other ratings (user 2 rates movie 2, not 1): its own parse, never the first folder's cache.
+    let g = FixtureFolder()
+    let fm = FileManager.default
+    for name in ["ratings.csv", "movies.csv", "links.csv", "tags.csv"] {
+        try fm.copyItem(atPath: f.path(name), toPath: g.path(name))
+    }
+    let ratings = try String(contentsOfFile: f.path("ratings.csv"), encoding: .utf8)
+    g.write("ratings.csv", ratings.replacingOccurrences(of: "\n2,1,5,102\n", with: "\n2,2,5,102\n"))
+    let sameTime = Date(timeIntervalSince1970: 1_700_000_000)
+    for name in ["ratings.csv", "movies.csv", "links.csv", "tags.csv"] {
+        for folder in [f, g] { try fm.setAttributes([.modificationDate: sameTime], ofItemAtPath: folder.path(name)) }
+        #expect(try fm.attributesOfItem(atPath: g.path(name))[.size] as? Int == fm.attributesOfItem(atPath: f.path(name))[.size] as? Int)
+    }
+    let first = try MovieLensDataset.load(from: f.url, options: options)
+    #expect(!first.report.fromCache && first.interactions == tagged.interactions)
+    let twin = try MovieLensDataset.load(from: g.url, options: options)
+    #expect(!twin.report.fromCache && twin.interactions != tagged.interactions)
 }
 
 @Test func damagedCacheIsRebuiltNotTrusted() throws {
