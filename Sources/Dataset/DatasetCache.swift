@@ -44,13 +44,7 @@ enum DatasetCache {
             self.format = format
             threshold = options.threshold
             skipBadLines = options.skipBadLines
-            let names: [String]
-            switch format {
-            case .ml20m: names = ["ratings.csv", "movies.csv", "links.csv", "tags.csv"]
-            case .ml1m: names = ["ratings.dat", "movies.dat"]
-            case .ml100k: names = ["u.data", "u.item", "u.genre"]
-            }
-            sources = names.compactMap { name in
+            sources = format.sourceFiles.compactMap { name in
                 var st = stat()
                 guard stat(directory.appendingPathComponent(name).path, &st) == 0 else { return nil }
                 return Source(name: name, size: Int(st.st_size), modifiedSeconds: Int(st.st_mtim.tv_sec),

@@ -9,6 +9,24 @@ public enum DatasetFormat: String, Codable, Sendable, CaseIterable {
     case ml1m = "ml-1m"
     /// `ratings.csv` + `movies.csv` with headers (ML-20M, ml-latest, ml-latest-small, ML-25M).
     case ml20m = "ml-20m"
+
+    /// The ratings file of the layout; its presence in a folder identifies the layout.
+    public var ratingsFile: String {
+        switch self {
+        case .ml100k: "u.data"
+        case .ml1m: "ratings.dat"
+        case .ml20m: "ratings.csv"
+        }
+    }
+
+    /// Every file the layout may read, the ratings file first (what the dataset cache watches).
+    public var sourceFiles: [String] {
+        switch self {
+        case .ml100k: ["u.data", "u.item", "u.genre"]
+        case .ml1m: ["ratings.dat", "movies.dat"]
+        case .ml20m: ["ratings.csv", "movies.csv", "links.csv", "tags.csv"]
+        }
+    }
 }
 
 /// How to read a dataset.
@@ -90,9 +108,7 @@ public struct MovieLensDataset: Sendable {
             throw DatasetError.missingDirectory(path: directory.path)
         }
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        if files.contains("ratings.csv") { return .ml20m }
-        if files.contains("ratings.dat") { return .ml1m }
-        if files.contains("u.data") { return .ml100k }
+        for format in [DatasetFormat.ml20m, .ml1m, .ml100k] where files.contains(format.ratingsFile) { return format }
         throw DatasetError.unknownFormat(path: directory.path, found: files.sorted())
     }
 
@@ -148,43 +164,34 @@ public struct MovieLensDataset: Sendable {
     ) throws -> MovieLensDataset {
         var trace = Trace()
         var report = IngestReport(format: format)
+        let skip = options.skipBadLines
+        let ratingsURL = directory.appendingPathComponent(format.ratingsFile)
+        let ratingsPath = ratingsURL.path
+        func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
         var parsed: ParsedRatings
-        var movies: [Movie]
-        var ratingsPath: String
+        var read: (movies: [Movie], skipped: Int)
         switch format {
         case .ml20m:
-            let ratingsURL = directory.appendingPathComponent("ratings.csv")
-            ratingsPath = ratingsURL.path
-            parsed = try MovieLensCSV.readRatings(ratingsURL, skipBadLines: options.skipBadLines, chunkSize: chunkSize, threads: threads)
-            let read = try MovieLensCSV.readMovies(directory.appendingPathComponent("movies.csv"), skipBadLines: options.skipBadLines)
-            movies = read.movies
-            report.skipped += read.skipped
-            let links = directory.appendingPathComponent("links.csv")
-            if FileManager.default.fileExists(atPath: links.path) {
-                report.skipped += try MovieLensCSV.readLinks(links, into: &movies, skipBadLines: options.skipBadLines)
+            parsed = try MovieLensCSV.readRatings(ratingsURL, skipBadLines: skip, chunkSize: chunkSize, threads: threads)
+            read = try MovieLensCSV.readMovies(file("movies.csv"), skipBadLines: skip)
+            if FileManager.default.fileExists(atPath: file("links.csv").path) {
+                report.skipped += try MovieLensCSV.readLinks(file("links.csv"), into: &read.movies, skipBadLines: skip)
             }
-            let tags = directory.appendingPathComponent("tags.csv")
-            if FileManager.default.fileExists(atPath: tags.path) {
-                let counted = try MovieLensCSV.countTags(tags, skipBadLines: options.skipBadLines)
+            if FileManager.default.fileExists(atPath: file("tags.csv").path) {
+                let counted = try MovieLensCSV.countTags(file("tags.csv"), skipBadLines: skip)
                 report.tags = counted.tags
                 report.skipped += counted.skipped
             }
         case .ml1m:
-            let ratingsURL = directory.appendingPathComponent("ratings.dat")
-            ratingsPath = ratingsURL.path
-            parsed = try MovieLensDAT.readRatings(ratingsURL, skipBadLines: options.skipBadLines, chunkSize: chunkSize, threads: threads)
-            let read = try MovieLensDAT.readMovies(directory.appendingPathComponent("movies.dat"), skipBadLines: options.skipBadLines)
-            movies = read.movies
-            report.skipped += read.skipped
+            parsed = try MovieLensDAT.readRatings(ratingsURL, skipBadLines: skip, chunkSize: chunkSize, threads: threads)
+            read = try MovieLensDAT.readMovies(file("movies.dat"), skipBadLines: skip)
         case .ml100k:
-            let ratingsURL = directory.appendingPathComponent("u.data")
-            ratingsPath = ratingsURL.path
-            parsed = try MovieLens100K.readRatings(ratingsURL, skipBadLines: options.skipBadLines, chunkSize: chunkSize, threads: threads)
-            let genres = try MovieLens100K.readGenres(directory.appendingPathComponent("u.genre"))
-            let read = try MovieLens100K.readMovies(directory.appendingPathComponent("u.item"), genres: genres, skipBadLines: options.skipBadLines)
-            movies = read.movies
-            report.skipped += read.skipped
+            parsed = try MovieLens100K.readRatings(ratingsURL, skipBadLines: skip, chunkSize: chunkSize, threads: threads)
+            let genres = try MovieLens100K.readGenres(file("u.genre"))
+            read = try MovieLens100K.readMovies(file("u.item"), genres: genres, skipBadLines: skip)
         }
+        let movies = read.movies
+        report.skipped += read.skipped
         trace.mark("read ratings and movies")
         report.skipped += parsed.skipped
         report.ratingLines = parsed.count
