@@ -107,4 +107,53 @@ extension NeuralCF {
     public func score(user: Int, item: Int) -> Float {
         scores(users: [Int32(user)], items: [Int32(item)])[0]
     }
+
+    /// Vectors whose inner product ranks items for candidate retrieval (maximum inner product search).
+    ///
+    /// GMF: `p_u ⊙ w_g` against `q_i`, exactly the model's logit less its bias. NeuMF: the same GMF part
+    /// plus one coordinate, 1 for every user against the tower's mean contribution to item i's logit over
+    /// `sampleUsers` users spread through the user range (`t̄_i = mean_u logit(u, i) − p̄·q_i − b`). The
+    /// GMF branch alone misses the tower's item effects (what NeuMF learns about an item whoever the user
+    /// is), which decide much of the full ranking; the extra coordinate gives them back at the cost of one
+    /// dimension.
+    /// - Returns: row-major user and item vectors of `width` floats.
+    public func retrievalVectors(sampleUsers: Int = 256) -> (users: [Float], items: [Float], width: Int) {
+        let f = architecture.gmfWidth
+        let users = retrievalUserFactors()
+        guard architecture.kind == .neumf, userCount > 0, itemCount > 0 else { return (users, gmfItem, f) }
+        let n = min(max(sampleUsers, 1), userCount)
+        let sample = (0..<n).map { $0 * userCount / n }
+        // Mean logit over the sample, one full scoring per sampled user, summed per worker in Double.
+        let threads = min(Threads.count, n)
+        var sums = [Double](repeating: 0, count: threads * itemCount)
+        let items = itemCount
+        sums.withUnsafeMutableBufferPointer { buffer in
+            let shared = UnsafeSendable(buffer.baseAddress!)
+            parallelFor(n, threads: threads, grain: 8) { range, worker in
+                var logits = [Float](repeating: 0, count: items)
+                let sum = shared.value + worker * items
+                for s in range {
+                    logits.withUnsafeMutableBufferPointer { self.scores(forUser: sample[s], into: $0) }
+                    for i in 0..<items { sum[i] += Double(logits[i]) }
+                }
+            }
+        }
+        var meanUser = [Double](repeating: 0, count: f)
+        for u in sample { for k in 0..<f { meanUser[k] += Double(users[u * f + k]) } }
+        let bias = Double(dense[layout.outputBiasOffset])
+        let width = f + 1
+        var outUsers = [Float](repeating: 1, count: userCount * width)
+        var outItems = [Float](repeating: 0, count: itemCount * width)
+        for u in 0..<userCount { for k in 0..<f { outUsers[u * width + k] = users[u * f + k] } }
+        for i in 0..<itemCount {
+            var total = 0.0, gmf = 0.0
+            for w in 0..<threads { total += sums[w * itemCount + i] }
+            for k in 0..<f {
+                outItems[i * width + k] = gmfItem[i * f + k]
+                gmf += meanUser[k] * Double(gmfItem[i * f + k])
+            }
+            outItems[i * width + f] = Float((total - gmf) / Double(n) - bias)
+        }
+        return (outUsers, outItems, width)
+    }
 }

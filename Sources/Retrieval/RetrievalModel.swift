@@ -2,10 +2,10 @@ import Models
 
 /// The user and item vectors the candidate stage searches with, and the models behind them.
 ///
-/// For ALS the vectors are its factors, so the inner product is the model's score. For GMF and NeuMF
-/// they are the GMF branch's retrieval view: user p_u ⊙ h_gmf (the output weights folded in) against
-/// item q_i, so the inner product is exactly the GMF branch's contribution to the logit; NeuMF then
-/// re-ranks the candidates with the whole network.
+/// For ALS the vectors are its factors, so the inner product is the model's score. For GMF they are
+/// user p_u ⊙ h_gmf (the output weights folded in) against item q_i, so the inner product is the logit
+/// less its bias. For NeuMF they are the same plus one coordinate carrying the tower's mean item effect
+/// (`NeuralCF.retrievalVectors`), and NeuMF re-ranks the candidates with the whole network.
 public struct RetrievalModel: Sendable {
     /// `als`, `gmf` or `neumf`.
     public let name: String
@@ -19,7 +19,7 @@ public struct RetrievalModel: Sendable {
     public let itemVectors: [Float]
     /// The ALS model, when the vectors are its factors (fold-in and explanations).
     public let als: ALS?
-    /// The NCF model, when the vectors are its GMF branch (the `neumf` re-ranker).
+    /// The NCF model, when the vectors are its retrieval vectors (the `neumf` re-ranker).
     public let neuralCF: NeuralCF?
 
     /// ALS factors.
@@ -34,18 +34,19 @@ public struct RetrievalModel: Sendable {
         neuralCF = nil
     }
 
-    /// The GMF branch of a GMF or NeuMF model.
+    /// The retrieval vectors of a GMF or NeuMF model (GMF branch, plus the tower's item effect for NeuMF).
     /// - Throws: `RetrievalError.badOption` for an MLP model (it has no vectors to search by).
     public init(neuralCF model: NeuralCF) throws {
         guard model.architecture.kind != .mlp else {
             throw RetrievalError.badOption("an MLP model has no embedding inner product to retrieve by; use gmf or neumf")
         }
         name = model.name
-        factors = model.architecture.factors
+        let vectors = model.retrievalVectors()
+        factors = vectors.width
         userCount = model.userCount
         itemCount = model.itemCount
-        userVectors = model.retrievalUserFactors()
-        itemVectors = model.gmfItem
+        userVectors = vectors.users
+        itemVectors = vectors.items
         als = nil
         neuralCF = model
     }

@@ -312,3 +312,43 @@ func saveLoadGivesIdenticalScores(kind: NeuralCF.Kind) throws {
     let pairs = model.scores(users: [Int32](repeating: 1, count: model.itemCount), items: (0..<model.itemCount).map { Int32($0) })
     for i in 0..<model.itemCount { #expect(abs(scores[i] - pairs[i]) < 1e-6) }
 }
+
+@Test func neuMFRetrievalVectorsAddTheTowersMeanItemEffect() throws {
+    // NeuMF: users get [p_u ⊙ w_g, 1], items [q_i, t̄_i] where t̄_i is the mean over the sampled users
+    // (here all 4) of the logit less the GMF part less the output bias, recomputed here pair by pair.
+    let model = try tinyModel(.neumf)
+    let f = 3, width = f + 1
+    let v = model.retrievalVectors(sampleUsers: 4)
+    #expect(v.width == width && v.users.count == 4 * width && v.items.count == 5 * width)
+    let w = Array(model.dense[model.layout.outputOffset..<(model.layout.outputOffset + f)])
+    let bias = Double(model.dense[model.layout.outputBiasOffset])
+    for i in 0..<5 {
+        var effect = 0.0
+        for u in 0..<4 {
+            var gmf = 0.0
+            for k in 0..<f { gmf += Double(model.gmfUser[u * f + k]) * Double(w[k]) * Double(model.gmfItem[i * f + k]) }
+            effect += Double(model.score(user: u, item: i)) - gmf - bias
+        }
+        effect /= 4
+        #expect(abs(Double(v.items[i * width + f]) - effect) < 1e-4)
+        for k in 0..<f { #expect(v.items[i * width + k] == model.gmfItem[i * f + k]) }
+    }
+    for u in 0..<4 {
+        #expect(v.users[u * width + f] == 1)
+        for k in 0..<f { #expect(abs(v.users[u * width + k] - model.gmfUser[u * f + k] * w[k]) < 1e-6) }
+    }
+    // With every user sampled, the logit less the retrieval inner product averages to the bias for every item.
+    for i in 0..<5 {
+        var rest = 0.0
+        for u in 0..<4 {
+            var dot = 0.0
+            for k in 0..<width { dot += Double(v.users[u * width + k]) * Double(v.items[i * width + k]) }
+            rest += Double(model.score(user: u, item: i)) - dot
+        }
+        #expect(abs(rest / 4 - bias) < 1e-4)
+    }
+    // GMF: the plain GMF vectors, whose inner product is the whole logit less the bias.
+    let gmf = try tinyModel(.gmf)
+    let g = gmf.retrievalVectors()
+    #expect(g.width == f && g.items == gmf.gmfItem && g.users == gmf.retrievalUserFactors())
+}
