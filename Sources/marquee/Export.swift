@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Models
+import Support
 import VectorSearch
 
 /// `marquee export --model FILE --format npy --out DIR`: a trained model's vectors for Python users.
@@ -11,13 +12,15 @@ struct Export: ParsableCommand {
         discussion: """
         Writes user_factors.npy (users × factors, float32), item_factors.npy (items × factors, float32), \
         user_ids.npy and item_ids.npy (int64, the dataset's own id of each row) into --out. \
-        In Python: numpy.load("item_factors.npy").
+        In Python: numpy.load("item_factors.npy"). ALS models give their factors; GMF and NeuMF models \
+        their GMF embeddings (items q_i, users p_u ⊙ w_g, whose inner product is the GMF part of the \
+        logit). An MLP model has no such vectors.
         """
     )
 
     @OptionGroup var common: CommonOptions
 
-    @Option(help: "Model file written by `marquee train` (kind als).")
+    @Option(help: "Model file written by `marquee train` (als, gmf or neumf).")
     var model: String
 
     @Option(help: "Output format: npy.")
@@ -34,19 +37,28 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        let trained = try ALS.load(from: URL(fileURLWithPath: model))
+        let url = URL(fileURLWithPath: model)
+        let kind = try ArtifactReader(url: url, verifyChecksums: false).kind
+        let users: EmbeddingMatrix, items: EmbeddingMatrix
+        do {
+            users = try EmbeddingStore.importFactors(fromModel: url, factors: "user_factors", ids: "user_ids")
+            items = try EmbeddingStore.importFactors(fromModel: url, factors: "item_factors", ids: "item_ids")
+        } catch ArtifactError.missingSection(_, let name) {
+            throw ValidationError("\(model) (a '\(kind)' model) has no '\(name)' section: only ALS, GMF and NeuMF models have vectors to export")
+        }
         let folder = URL(fileURLWithPath: out)
-        let f = trained.factors
         let files: [(String, () throws -> Void)] = [
-            ("user_factors.npy", { try NumpyFile.write(Matrix(rows: trained.userCount, columns: f, values: trained.userFactors), to: folder.appendingPathComponent("user_factors.npy")) }),
-            ("item_factors.npy", { try NumpyFile.write(Matrix(rows: trained.itemCount, columns: f, values: trained.itemFactors), to: folder.appendingPathComponent("item_factors.npy")) }),
-            ("user_ids.npy", { try NumpyFile.write(trained.userIds.map { Int64($0) }, to: folder.appendingPathComponent("user_ids.npy")) }),
-            ("item_ids.npy", { try NumpyFile.write(trained.itemIds.map { Int64($0) }, to: folder.appendingPathComponent("item_ids.npy")) }),
+            ("user_factors.npy", { try NumpyFile.write(users.matrix, to: folder.appendingPathComponent("user_factors.npy")) }),
+            ("item_factors.npy", { try NumpyFile.write(items.matrix, to: folder.appendingPathComponent("item_factors.npy")) }),
+            ("user_ids.npy", { try NumpyFile.write(users.ids.map { Int64($0) }, to: folder.appendingPathComponent("user_ids.npy")) }),
+            ("item_ids.npy", { try NumpyFile.write(items.ids.map { Int64($0) }, to: folder.appendingPathComponent("item_ids.npy")) }),
         ]
         for (_, write) in files { try write() }
         let paths = files.map { folder.appendingPathComponent($0.0).path }
         if json {
-            try printJSON(ExportSummary(model: trained.name, files: paths))
+            // The model's own name (als, gmf, neumf), as train --json reports it.
+            let name = kind == NeuralCF.artifactKind ? try NeuralCF.load(from: url).model.name : kind
+            try printJSON(ExportSummary(model: name, files: paths))
         } else {
             for path in paths { print(path) }
         }

@@ -43,6 +43,22 @@ private func ncfFixture() throws -> (root: URL, data: URL) {
     let export = try runMarquee(["export-scores", "--model", out.path, "--users", users.path, "--out", scores.path])
     #expect(export.status == 0, "stderr: \(export.stderr)")
     #expect(((try? Data(contentsOf: scores))?.count ?? 0) > 3 * 40 * 4)
+    // Its GMF vectors export like an ALS model's factors: 20 users × 4 factors.
+    let vectors = f.root.appendingPathComponent("vectors")
+    let npy = try runMarquee(["export", "--model", out.path, "--out", vectors.path, "--json"])
+    #expect(npy.status == 0, "stderr: \(npy.stderr)")
+    #expect((npy.json?["model"] as? String) == "neumf")
+    let userFactors = (try? Data(contentsOf: vectors.appendingPathComponent("user_factors.npy"))) ?? Data()
+    #expect(String(decoding: userFactors.prefix(128), as: UTF8.self).contains("(20, 4)"))
+    #expect(userFactors.count == 128 + 20 * 4 * 4)
+    // An MLP model has no such vectors: a clear refusal, no files.
+    let mlp = f.root.appendingPathComponent("mlp.model")
+    let trained = try runMarquee(["train", "--data", f.data.path, "--models-dir", f.root.appendingPathComponent("idx").path,
+                                  "--model", "mlp", "--epochs", "1", "--layers", "8,4", "--out", mlp.path])
+    #expect(trained.status == 0, "stderr: \(trained.stderr)")
+    let refused = try runMarquee(["export", "--model", mlp.path, "--out", f.root.appendingPathComponent("none").path])
+    #expect(refused.status != 0 && refused.stderr.contains("only ALS, GMF and NeuMF"))
+    #expect(!FileManager.default.fileExists(atPath: f.root.appendingPathComponent("none/user_factors.npy").path))
 }
 
 @Test func trainRejectsBadNCFArguments() throws {
