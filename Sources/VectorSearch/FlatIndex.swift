@@ -80,10 +80,16 @@ public final class FlatIndex: @unchecked Sendable {
         var answers = [[Neighbor]](repeating: [], count: nq)
         guard nq > 0, k > 0, count > 0 else { return answers }
         let d = dimension
-        // Large query blocks amortise sgemm's packing of the base rows (measured on 100k × 64, 10k queries,
-        // 2 threads: 64 × 2048 gave 5.6k q/s, 512 × 1024 8.2k q/s); one block per thread at least.
-        let queryBlock = max(16, min(512, (nq + max(1, threads) - 1) / max(1, threads)))
-        let baseBlock = 1024
+        // Tall, narrow products: many queries against 256 base rows at a time. Measured with 2 threads and
+        // 10k queries, against the earlier 512 × 1024: 1M × 64 ip 931 → 1,034 q/s, l2 880 → 953; 100k × 64
+        // ip 9.3k → 9.9k; 100k × 128 ip 5.6k → 6.0k. The query blocks are cut evenly so that every thread
+        // gets the same number of equal blocks (5 blocks on 2 threads would leave one idle for a fifth).
+        let maxQueryBlock = 2048
+        let baseBlock = 256
+        let threads = max(1, threads)
+        let perThread = (nq + threads - 1) / threads
+        let rounds = (perThread + maxQueryBlock - 1) / maxQueryBlock
+        let queryBlock = max(16, (perThread + rounds - 1) / rounds)
         let blocks = (nq + queryBlock - 1) / queryBlock
         // Prepared queries: normalised under cosine.
         var prepared = queries.values

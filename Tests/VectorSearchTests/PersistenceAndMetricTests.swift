@@ -71,6 +71,22 @@ import Testing
         #expect(FlatIndex(vectors: TestVectors.rows(Self.data, 0..<4), metric: .l2).search(Array(Self.queries.row(0)), k: 10).count == 4)
     }
 
+    @Test func flatBatchSearchAcrossManyQueryAndBaseBlocks() {
+        // 9,000 queries on 2 threads: more than one 2,048-query block per thread, cut evenly; 700 base rows:
+        // several 256-row base blocks and a short last one. Every answer equals the naive scan's.
+        let all = TestVectors.clustered(rows: 9_700, dimension: 4, seed: 21)
+        let base = TestVectors.rows(all, 0..<700), queries = TestVectors.rows(all, 700..<9_700)
+        let ids = Array(0..<700)
+        for metric in [Metric.l2, .innerProduct] {
+            let batch = FlatIndex(vectors: base, metric: metric).search(batch: queries, k: 3, threads: 2)
+            #expect(batch.count == 9_000)
+            for q in stride(from: 0, to: 9_000, by: 7) {
+                let truth = TestVectors.naive(base, ids: ids, query: Array(queries.row(q)), k: 3, metric: metric)
+                #expect(batch[q].map(\.id) == truth.map(\.id), "\(metric) query \(q)")
+            }
+        }
+    }
+
     @Test func mipsReductionAndGraphAgreeWithExactInnerProduct() throws {
         // Vectors of very different norms, as ALS factors have.
         var g = SeededGenerator(seed: 11)

@@ -3,7 +3,8 @@
 # .fvecs files, in one run: release build, sides alternating, several repetitions, medians and ratios.
 # Writes the Markdown table to stdout and the recall-QPS plot to Tools/bench/ann_recall_qps.svg.
 #
-# Usage: Tools/bench/ann.sh [--reps N] [--threads N] [--large] [--sets "100k-64 100k-128"] [--no-als]
+# Usage: Tools/bench/ann.sh [--reps N] [--threads N] [--large] [--sets "100k-64 100k-128"] [--no-als] [--flat-only]
+#   --flat-only: only FlatIndex vs FAISS on the first set (no HNSW builds, no ALS part; the plot is kept).
 #   --large adds the 1,000,000 x 64 set (a few minutes per build on 2 cores; $LARGE_REPS repetitions, default 1).
 #   The ALS part trains ALS on Data/ml-latest-small, then compares on its item vectors: cosine (items as
 #   queries) and inner product with user vectors as queries, both MIPS strategies against hnswlib's "ip".
@@ -17,6 +18,7 @@ REPS=2
 THREADS=2
 SETS="100k-64 100k-128"
 ALS=1
+HNSW=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --reps) REPS="$2"; shift 2 ;;
@@ -24,6 +26,7 @@ while [ $# -gt 0 ]; do
         --large) SETS="$SETS 1m-64"; shift ;;
         --sets) SETS="$2"; shift 2 ;;
         --no-als) ALS=0; shift ;;
+        --flat-only) HNSW=0; ALS=0; shift ;;
         *) say "unknown option $1"; exit 2 ;;
     esac
 done
@@ -70,6 +73,7 @@ for name in $SETS; do
     make_set "$name"
     dir="$DATA/$name"
     cat "$dir"/*.fvecs "$dir"/*.ivecs >/dev/null # warm the page cache for both sides
+    [ "$HNSW" = 1 ] || continue
     reps="$REPS"
     [ "$name" = 1m-64 ] && reps="${LARGE_REPS:-1}" # a 1M build takes minutes per side on 2 cores
     for rep in $(seq 1 "$reps"); do
@@ -126,5 +130,6 @@ if [ "$ALS" = 1 ]; then
     done
 fi
 
-$PEERS report "$RESULTS" Tools/bench/ann_recall_qps.svg
-say "raw results in $RESULTS; plot in Tools/bench/ann_recall_qps.svg"
+if [ "$HNSW" = 1 ]; then SVG=Tools/bench/ann_recall_qps.svg; else SVG=/dev/null; fi
+$PEERS report "$RESULTS" "$SVG"
+say "raw results in $RESULTS; plot in $SVG"
