@@ -123,15 +123,18 @@ extension NeuralCF {
         guard architecture.kind == .neumf, userCount > 0, itemCount > 0 else { return (users, gmfItem, f) }
         let n = min(max(sampleUsers, 1), userCount)
         let sample = (0..<n).map { $0 * userCount / n }
-        // Mean logit over the sample, one full scoring per sampled user, summed per worker in Double.
+        // Mean logit over the sample, one full scoring per sampled user, summed in Double per fixed chunk of
+        // the sample (not per worker), then the chunks in order: the same vectors whatever the scheduling.
         let threads = min(Threads.count, n)
-        var sums = [Double](repeating: 0, count: threads * itemCount)
+        let grain = (n + threads - 1) / threads
+        let chunks = (n + grain - 1) / grain
+        var sums = [Double](repeating: 0, count: chunks * itemCount)
         let items = itemCount
         sums.withUnsafeMutableBufferPointer { buffer in
             let shared = UnsafeSendable(buffer.baseAddress!)
-            parallelFor(n, threads: threads, grain: 8) { range, worker in
+            parallelFor(n, threads: threads, grain: grain) { range, _ in
                 var logits = [Float](repeating: 0, count: items)
-                let sum = shared.value + worker * items
+                let sum = shared.value + (range.lowerBound / grain) * items
                 for s in range {
                     logits.withUnsafeMutableBufferPointer { self.scores(forUser: sample[s], into: $0) }
                     for i in 0..<items { sum[i] += Double(logits[i]) }
@@ -147,7 +150,7 @@ extension NeuralCF {
         for u in 0..<userCount { for k in 0..<f { outUsers[u * width + k] = users[u * f + k] } }
         for i in 0..<itemCount {
             var total = 0.0, gmf = 0.0
-            for w in 0..<threads { total += sums[w * itemCount + i] }
+            for c in 0..<chunks { total += sums[c * itemCount + i] }
             for k in 0..<f {
                 outItems[i * width + k] = gmfItem[i * f + k]
                 gmf += meanUser[k] * Double(gmfItem[i * f + k])
