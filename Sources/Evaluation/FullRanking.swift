@@ -80,25 +80,12 @@ public struct FullRankingProtocol: Sendable {
         precondition(seen.columns == itemCount)
         guard !users.isEmpty else { return TopKLists(k: k, users: [], items: []) }
         var items = [Int32](repeating: -1, count: users.count * k)
-        let batches = (users.count + batchSize - 1) / batchSize
-        let workers = max(1, min(threads, batches))
-        let buffers = UnsafeSendable((0..<workers).map { _ in
-            UnsafeMutablePointer<Float>.allocate(capacity: batchSize * itemCount)
-        })
-        defer { for b in buffers.value { b.deallocate() } }
         items.withUnsafeMutableBufferPointer { out in
             let output = UnsafeSendable(out.baseAddress!)
-            parallelFor(batches, threads: workers) { range, worker in
-                let scores = buffers.value[worker]
-                for batch in range {
-                    let lo = batch * batchSize, hi = min(users.count, lo + batchSize)
-                    let batchUsers = Array(users[lo..<hi])
-                    model.scores(forUsers: batchUsers, into: scores)
-                    for (row, user) in batchUsers.enumerated() {
-                        let rowScores = UnsafeMutableBufferPointer(start: scores + row * itemCount, count: itemCount)
-                        Self.selectTop(rowScores, k: k, seen: seen, user: user,
-                                       into: output.value + (lo + row) * k)
-                    }
+            BatchScoring.forEachBatch(model, users: users, batchSize: batchSize, threads: threads) { lo, hi, scores in
+                for row in 0..<(hi - lo) {
+                    let rowScores = UnsafeMutableBufferPointer(start: scores + row * itemCount, count: itemCount)
+                    Self.selectTop(rowScores, k: k, seen: seen, user: users[lo + row], into: output.value + (lo + row) * k)
                 }
             }
         }

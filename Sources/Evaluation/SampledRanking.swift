@@ -130,26 +130,15 @@ public struct SampledRankingProtocol: Sendable {
         let itemCount = model.itemCount, batchSize = self.batchSize
         guard !cases.isEmpty else { return [] }
         var ranks = [Int](repeating: 0, count: cases.count)
-        let batches = (cases.count + batchSize - 1) / batchSize
-        let workers = max(1, min(threads, batches))
-        let buffers = UnsafeSendable((0..<workers).map { _ in
-            UnsafeMutablePointer<Float>.allocate(capacity: batchSize * itemCount)
-        })
-        defer { for b in buffers.value { b.deallocate() } }
         ranks.withUnsafeMutableBufferPointer { out in
             let output = UnsafeSendable(out.baseAddress!)
-            parallelFor(batches, threads: workers) { range, worker in
-                let scores = buffers.value[worker]
-                for batch in range {
-                    let lo = batch * batchSize, hi = min(cases.count, lo + batchSize)
-                    model.scores(forUsers: cases[lo..<hi].map(\.user), into: scores)
-                    for c in lo..<hi {
-                        let row = scores + (c - lo) * itemCount
-                        let target = row[Int(cases[c].heldOut)]
-                        var ahead = 0
-                        for n in cases[c].negatives where !(row[Int(n)] < target) { ahead += 1 }
-                        output.value[c] = 1 + ahead
-                    }
+            BatchScoring.forEachBatch(model, users: cases.map(\.user), batchSize: batchSize, threads: threads) { lo, hi, scores in
+                for c in lo..<hi {
+                    let row = scores + (c - lo) * itemCount
+                    let target = row[Int(cases[c].heldOut)]
+                    var ahead = 0
+                    for n in cases[c].negatives where !(row[Int(n)] < target) { ahead += 1 }
+                    output.value[c] = 1 + ahead
                 }
             }
         }

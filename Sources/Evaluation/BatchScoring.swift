@@ -1,0 +1,31 @@
+import LinearAlgebra
+import Models
+
+/// Scores users in batches across worker threads, each worker reusing one score buffer: the loop shared
+/// by full ranking and sampled ranking.
+enum BatchScoring {
+    /// Calls `body(lo, hi, scores)` once per batch `users[lo..<hi]` (at most `batchSize` users), with the
+    /// batch's scores row-major: row `r` holds user `users[lo + r]`'s score of every item. Batches run on up
+    /// to `threads` workers; `body` must only write what belongs to its batch.
+    static func forEachBatch<M: Recommender>(
+        _ model: M, users: [Int], batchSize: Int, threads: Int,
+        _ body: @Sendable (_ lo: Int, _ hi: Int, _ scores: UnsafeMutablePointer<Float>) -> Void
+    ) {
+        guard !users.isEmpty else { return }
+        let itemCount = model.itemCount
+        let batches = (users.count + batchSize - 1) / batchSize
+        let workers = max(1, min(threads, batches))
+        let buffers = UnsafeSendable((0..<workers).map { _ in
+            UnsafeMutablePointer<Float>.allocate(capacity: batchSize * itemCount)
+        })
+        defer { for b in buffers.value { b.deallocate() } }
+        parallelFor(batches, threads: workers) { range, worker in
+            let scores = buffers.value[worker]
+            for batch in range {
+                let lo = batch * batchSize, hi = min(users.count, lo + batchSize)
+                model.scores(forUsers: Array(users[lo..<hi]), into: scores)
+                body(lo, hi, scores)
+            }
+        }
+    }
+}
