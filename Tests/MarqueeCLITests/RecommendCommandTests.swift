@@ -6,13 +6,7 @@ private func recommendFixture() throws -> (root: URL, data: URL) {
     let root = try makeTemporaryDirectory("marquee-recommend-cli")
     let data = root.appendingPathComponent("tiny")
     try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-    var lines = ["userId,movieId,rating,timestamp"]
-    for user in 1...12 {
-        let base = user <= 6 ? 10 : 20
-        for movie in base..<(base + 5) where (user + movie) % 4 != 0 { lines.append("\(user),\(movie),\(4 + (user + movie) % 2),\(1000 + movie)") }
-        lines.append("\(user),\(user <= 6 ? 20 : 10),2.0,999")
-    }
-    try writeFile(lines.joined(separator: "\n") + "\n", to: "ratings.csv", in: data)
+    try writeFile(twoTasteGroupsRatingsCSV(), to: "ratings.csv", in: data)
     var movies = ["movieId,title,genres"]
     for m in 10..<15 { movies.append("\(m),Comedy \(m) (1990),Comedy") }
     for m in 20..<25 { movies.append("\(m),Drama \(m) (2000),Drama") }

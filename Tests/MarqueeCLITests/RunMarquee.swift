@@ -95,3 +95,15 @@ func writeFile(_ text: String, to name: String, in directory: URL) throws -> URL
     try text.write(to: url, atomically: false, encoding: .utf8)   // atomically leaves /tmp/TemporaryDirectory.* on Linux
     return url
 }
+
+/// `ratings.csv` of two taste groups: users 1–6 like movies 10–14, users 7–12 like 20–24 (ratings 4 or 5,
+/// a few pairs left out), and each user rates the other group's first movie 2.0.
+func twoTasteGroupsRatingsCSV() -> String {
+    var lines = ["userId,movieId,rating,timestamp"]
+    for user in 1...12 {
+        let base = user <= 6 ? 10 : 20
+        for movie in base..<(base + 5) where (user + movie) % 4 != 0 { lines.append("\(user),\(movie),\(4 + (user + movie) % 2),\(1000 + movie)") }
+        lines.append("\(user),\(user <= 6 ? 20 : 10),2.0,999")
+    }
+    return lines.joined(separator: "\n") + "\n"
+}

@@ -6,13 +6,7 @@ private func ratingsFixture() throws -> URL {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-als-cli-\(UUID().uuidString)")
     let data = root.appendingPathComponent("data")
     try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-    var lines = ["userId,movieId,rating,timestamp"]
-    for user in 1...12 {
-        let base = user <= 6 ? 10 : 20
-        for movie in base..<(base + 5) where (user + movie) % 4 != 0 { lines.append("\(user),\(movie),\(4 + (user + movie) % 2),\(1000 + movie)") }
-        lines.append("\(user),\(user <= 6 ? 20 : 10),2.0,999")
-    }
-    try (lines.joined(separator: "\n") + "\n").write(to: data.appendingPathComponent("ratings.csv"), atomically: true, encoding: .utf8)
+    try writeFile(twoTasteGroupsRatingsCSV(), to: "ratings.csv", in: data)
     try "movieId,title,genres\n".write(to: data.appendingPathComponent("movies.csv"), atomically: true, encoding: .utf8)
     return root
 }
