@@ -77,6 +77,11 @@ extension NeuralCF {
     /// The output logits of (user, item) pairs, `users[b]` with `items[b]`: the training forward pass in
     /// batches, for scoring sampled candidates (leave-one-out with sampled negatives, re-ranking).
     public func scores(users: [Int32], items: [Int32]) -> [Float] {
+        scores(users: users, items: items, gmfUserRows: nil, mlpUserRows: nil)
+    }
+
+    /// `scores(users:items:)` with the user rows read from other tables when given (a folded-in user).
+    func scores(users: [Int32], items: [Int32], gmfUserRows: UnsafePointer<Float>?, mlpUserRows: UnsafePointer<Float>?) -> [Float] {
         precondition(users.count == items.count)
         let chunk = 1024
         let w = NCFWorkspace(architecture: architecture, capacity: min(chunk, max(users.count, 1)))
@@ -89,8 +94,8 @@ extension NeuralCF {
         users.withUnsafeBufferPointer { up in
         items.withUnsafeBufferPointer { ip in
             let fallback = dw.baseAddress!
-            let weights = NCFWeights(gmfUser: gu.baseAddress ?? fallback, gmfItem: gi.baseAddress ?? fallback,
-                                     mlpUser: mu.baseAddress ?? fallback, mlpItem: mi.baseAddress ?? fallback,
+            let weights = NCFWeights(gmfUser: gmfUserRows ?? gu.baseAddress ?? fallback, gmfItem: gi.baseAddress ?? fallback,
+                                     mlpUser: mlpUserRows ?? mu.baseAddress ?? fallback, mlpItem: mi.baseAddress ?? fallback,
                                      dense: fallback)
             var start = 0
             while start < users.count {

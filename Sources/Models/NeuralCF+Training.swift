@@ -206,6 +206,8 @@ final class NCFTrainer {
     var currentStamp: UInt32 = 0
     var step = 0
     let workspaces: [NCFWorkspace]
+    /// Update only the user tables (gmfUser, mlpUser): items and layers stay frozen (fold-in).
+    var trainsUsersOnly = false
 
     init(model: NeuralCF, options: NeuralCF.TrainingOptions) {
         architecture = model.architecture
@@ -362,9 +364,9 @@ final class NCFTrainer {
                 w[p] -= stepSize * mp / (vp.squareRoot() / correction2 + eps)
             }
         }
-        update(4, from: 0, count: layout.count, decay: options.regularization, eps: eps)
+        if !trainsUsersOnly { update(4, from: 0, count: layout.count, decay: options.regularization, eps: eps) }
         let widths = [architecture.gmfWidth, architecture.gmfWidth, architecture.mlpWidth, architecture.mlpWidth]
-        for t in 0..<4 where widths[t] > 0 {
+        for t in 0..<4 where widths[t] > 0 && (!trainsUsersOnly || t == 0 || t == 2) {
             let width = widths[t]
             for row in touched[t] { update(t, from: Int(row) * width, count: width, decay: 0, eps: sparseEpsilon) }
         }

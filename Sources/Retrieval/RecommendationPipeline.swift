@@ -90,17 +90,22 @@ public struct RecommendationPipeline: Sendable {
     }
 
     /// The top `k` items for someone the model never saw, who likes `likedItems` (dense indices): the
-    /// ALS fold-in of those items as the user vector. The liked items are never recommended.
-    /// - Throws: `RetrievalError.foldInUnsupported` for non-ALS models, `.itemOutOfRange`.
+    /// model's fold-in of those items as the user (ALS: the closed-form solve; GMF / NeuMF: embedding rows
+    /// learned with the trained weights frozen, which NeuMF then also re-ranks with). The liked items are
+    /// never recommended.
+    /// - Throws: `RetrievalError.foldInUnsupported` for a model with neither, `.itemOutOfRange`.
     public func recommend(likedItems: [Int], k: Int) throws -> [Recommendation] {
         for item in likedItems where item < 0 || item >= model.itemCount {
             throw RetrievalError.itemOutOfRange(item, itemCount: model.itemCount)
         }
         let liked = Array(Set(likedItems)).sorted()
         if liked.count < max(1, options.minInteractions) { return fill([], seen: liked, k: k) }
-        guard let als = model.als else { throw RetrievalError.foldInUnsupported(model: model.name) }
-        let query = try als.foldIn(items: liked)
-        return rank(query: query, user: nil, liked: liked, seen: liked, k: k)
+        if let als = model.als {
+            return rank(query: try als.foldIn(items: liked), user: nil, liked: liked, seen: liked, k: k)
+        }
+        guard let ncf = model.neuralCF else { throw RetrievalError.foldInUnsupported(model: model.name) }
+        let folded = try ncf.foldIn(likedItems: liked)
+        return rank(query: ncf.retrievalQuery(folded: folded), user: nil, folded: folded, liked: liked, seen: liked, k: k)
     }
 
     /// The first stage alone for a training user: up to `options.candidates` unseen items by inner
@@ -117,17 +122,19 @@ public struct RecommendationPipeline: Sendable {
     }
 
     /// Candidates → re-rank → fill → explanations.
-    private func rank(query: [Float], user: Int?, liked: [Int], seen: [Int], k: Int) -> [Recommendation] {
+    /// - Parameter folded: a folded-in NCF user, who has no row in the model (`user` is nil then).
+    private func rank(query: [Float], user: Int?, folded: NeuralCF.FoldedUser? = nil, liked: [Int], seen: [Int],
+                      k: Int) -> [Recommendation] {
         guard k > 0 else { return [] }
         let found = retriever.candidates(for: query, count: max(options.candidates, k), excluding: seen)
-        var ranked = rerank(found, user: user)
+        var ranked = rerank(found, user: user, folded: folded)
         if ranked.count > k { ranked.removeSubrange(k...) }
         ranked = explain(ranked, liked: liked)
         return fill(ranked, seen: seen, k: k)
     }
 
     /// Scores candidates with the configured scorer, best first.
-    private func rerank(_ found: [ScoredCandidate], user: Int?) -> [Recommendation] {
+    private func rerank(_ found: [ScoredCandidate], user: Int?, folded: NeuralCF.FoldedUser?) -> [Recommendation] {
         guard !found.isEmpty else { return [] }
         var scored: [(item: Int, score: Float)]
         let source: RecommendationSource
@@ -135,11 +142,16 @@ public struct RecommendationPipeline: Sendable {
         case .dot:
             return found.map { Recommendation(item: $0.item, score: $0.score, source: .ann) }
         case .neumf:
-            guard let ncf = model.neuralCF, let user else {
-                // A folded-in user has no NeuMF embedding: keep the inner-product order.
+            let items = found.map { Int32($0.item) }
+            let logits: [Float]
+            if let ncf = model.neuralCF, let user {
+                logits = ncf.scores(users: [Int32](repeating: Int32(user), count: found.count), items: items)
+            } else if let ncf = model.neuralCF, let folded {
+                logits = ncf.scores(folded: folded, items: items)
+            } else {
+                // An ALS fold-in has no NeuMF embedding: keep the inner-product order.
                 return found.map { Recommendation(item: $0.item, score: $0.score, source: .ann) }
             }
-            let logits = ncf.scores(users: [Int32](repeating: Int32(user), count: found.count), items: found.map { Int32($0.item) })
             scored = zip(found, logits).map { (item: $0.0.item, score: $0.1) }
             source = .rerank
         case .blend:

@@ -82,7 +82,7 @@ public enum RetrievalError: Error, CustomStringConvertible, Equatable {
             return "the \(model) model was trained on other movies than the data (\(modelItems) vs \(dataItems) movies, or other ids); retrain it on this dataset"
         case let .mismatchedIndex(dimension, factors):
             return "the index holds \(dimension)-dimensional vectors but the model has \(factors) factors; rebuild the index"
-        case let .foldInUnsupported(model): return "the \(model) model cannot fold in a new user from liked movies (use ALS)"
+        case let .foldInUnsupported(model): return "the \(model) model cannot fold in a new user from liked movies (use als, gmf or neumf)"
         case let .rerankerUnavailable(scorer): return "re-ranker '\(scorer.rawValue)' needs a NeuMF model, and none was given"
         case let .badOption(text): return text
         }

@@ -14,8 +14,9 @@ struct Recommend: ParsableCommand {
         the largest inner product with the user's vector (movies the user already rated are excluded inside \
         the search); the re-ranker (retrieval.scorer: dot, neumf or blend) orders them; the most popular \
         movies fill any slot left, and serve users with fewer than retrieval.min_interactions positives. \
-        --likes folds a new user into the ALS model from the liked titles (separated by ';'; each matched \
-        case-insensitively, whole or by a unique prefix). Models and the index are read from \
+        --likes folds a new user into the model from the liked titles (separated by ';'; each matched \
+        case-insensitively, whole or by a unique prefix): ALS solves for the user's factors, GMF and NeuMF \
+        learn the user's embedding rows with the trained weights frozen. Models and the index are read from \
         <models-dir>/<dataset>/ and built there when missing (the command says so on stderr).
         """
     )
@@ -31,7 +32,7 @@ struct Recommend: ParsableCommand {
     @Option(name: .short, help: "How many movies.")
     var k: Int = 10
 
-    @Option(help: "als, gmf or neumf (--likes needs als).")
+    @Option(help: "als, gmf or neumf.")
     var model: String = "als"
 
     @Option(help: "Re-ranker: dot, neumf or blend. Default: config retrieval.scorer (neumf for --model neumf).")
@@ -53,7 +54,6 @@ struct Recommend: ParsableCommand {
         guard (user == nil) != (likes == nil) else { throw ValidationError("give exactly one of --user ID or --likes \"TITLE;TITLE\"") }
         guard k > 0 else { throw ValidationError("-k must be positive") }
         guard ["als", "gmf", "neumf"].contains(model) else { throw ValidationError("unknown --model '\(model)' (known: als, gmf, neumf)") }
-        if likes != nil && model != "als" { throw ValidationError("--likes folds a new user into ALS; drop --model \(model)") }
         if let candidates, candidates < 1 { throw ValidationError("--candidates must be positive") }
         if let ef, ef < 1 { throw ValidationError("--ef must be positive") }
     }

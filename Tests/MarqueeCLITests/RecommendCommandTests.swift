@@ -47,6 +47,13 @@ private func recommendFixture() throws -> (root: URL, data: URL) {
     #expect(folded.count == 2)
     #expect(folded.allSatisfy { ($0["movie_id"] as? Int).map { $0 >= 10 && $0 < 15 && $0 != 10 && $0 != 12 } ?? false })
 
+    // NeuMF folds a newcomer in too (training the model first, and saying so).
+    let neumf = try runMarquee(["recommend", "--likes", "Drama 20 (2000);Drama 21", "--model", "neumf", "-k", "2", "--json"] + common)
+    #expect(neumf.status == 0, "stderr: \(neumf.stderr)")
+    #expect(neumf.stderr.contains("neumf"))
+    let newcomer = try #require(neumf.json?["items"] as? [[String: Any]])
+    #expect(newcomer.count == 2 && newcomer.allSatisfy { ![20, 21].contains($0["movie_id"] as? Int ?? 20) })
+
     let unknown = try runMarquee(["recommend", "--user", "999"] + common)
     #expect(unknown.status != 0 && unknown.stderr.contains("999"))
     let badTitle = try runMarquee(["recommend", "--likes", "Comdy 11 (1990)"] + common)

@@ -352,3 +352,49 @@ func saveLoadGivesIdenticalScores(kind: NeuralCF.Kind) throws {
     let g = gmf.retrievalVectors()
     #expect(g.width == f && g.items == gmf.gmfItem && g.users == gmf.retrievalUserFactors())
 }
+
+@Test func foldInPlacesANewcomerInTheGroupTheyLike() throws {
+    let (train, _) = plantedProblem()
+    let arch = NeuralCF.Architecture(kind: .neumf, factors: 2, layers: [4, 2], userCount: 0, itemCount: 0)
+    let (model, _) = try NeuralCF.train(arch, on: train, options: options(epochs: 20))
+    let allItems = (0..<120).map { Int32($0) }
+    for (group, other) in [(0..<60, 60..<120), (60..<120, 0..<60)] {
+        // Likes 10 movies of one group; the model's weights stay as trained.
+        let liked = Array(group).enumerated().filter { $0.offset % 6 == 0 }.map(\.element)
+        let folded = try model.foldIn(likedItems: liked)
+        #expect(try model.foldIn(likedItems: liked.reversed()) == folded)   // seeded, order-free
+        let scores = model.scores(folded: folded, items: allItems)
+        // The 50 unliked movies of the liked group come before nearly all of the other group.
+        let unliked = group.filter { !liked.contains($0) }
+        let ranked = allItems.map(Int.init).filter { !liked.contains($0) }.sorted { scores[$0] > scores[$1] }
+        let topHalf = ranked.prefix(unliked.count)
+        #expect(topHalf.filter { group.contains($0) }.count >= 45, "\(group): \(topHalf.filter { other.contains($0) }.count) of the other group")
+    }
+    // A trained user's own rows, scored as a folded user, give the model's scores.
+    let f = 2, e = 2
+    for u in [0, 37] {
+        let own = NeuralCF.FoldedUser(gmf: Array(model.gmfUser[(u * f)..<((u + 1) * f)]), mlp: Array(model.mlpUser[(u * e)..<((u + 1) * e)]))
+        #expect(model.scores(folded: own, items: allItems) == model.scores(users: [Int32](repeating: Int32(u), count: 120), items: allItems))
+    }
+    #expect(throws: NeuralCFError.self) { try model.foldIn(likedItems: []) }
+    #expect(throws: NeuralCFError.self) { try model.foldIn(likedItems: [120]) }
+}
+
+@Test func foldedQueryMeetsTheRetrievalVectors() throws {
+    // GMF: query · q_i is the folded user's logit less the bias; NeuMF: the query ends with the 1 that
+    // meets each item's tower effect.
+    let gmf = try tinyModel(.gmf)
+    let folded = try gmf.foldIn(likedItems: [1, 3])
+    let query = gmf.retrievalQuery(folded: folded)
+    let v = gmf.retrievalVectors()
+    let logits = gmf.scores(folded: folded, items: (0..<5).map { Int32($0) })
+    let bias = gmf.dense[gmf.layout.outputBiasOffset]
+    for i in 0..<5 {
+        var dot: Float = 0
+        for k in 0..<v.width { dot += query[k] * v.items[i * v.width + k] }
+        #expect(abs(dot + bias - logits[i]) < 1e-5)
+    }
+    let neumf = try tinyModel(.neumf)
+    let q = neumf.retrievalQuery(folded: try neumf.foldIn(likedItems: [0]))
+    #expect(q.count == 4 && q[3] == 1)
+}

@@ -228,3 +228,26 @@ func neverSeenNeverRepeatedAlwaysK(hnsw: Bool) throws {
     }
     #expect(throws: RetrievalError.self) { try pipeline.recommend(likedItems: [999], k: 5) }
 }
+
+@Test func neuMFFoldsInANewcomerAndReranksWithTheFoldedRows() throws {
+    let f = Fixture.shared
+    var o = NeuralCF.TrainingOptions()
+    o.epochs = 20; o.batchSize = 64; o.learningRate = 0.01; o.seed = 5; o.threads = 1; o.patience = 0
+    let arch = NeuralCF.Architecture(kind: .neumf, factors: 3, layers: [6, 3], userCount: 0, itemCount: 0)
+    let (ncf, _) = try NeuralCF.train(arch, on: f.training, options: o)
+    let model = try RetrievalModel(neuralCF: ncf)
+    let pipeline = try RecommendationPipeline(
+        model: model, retriever: ExactRetriever(itemVectors: model.itemVectors, dimension: model.factors),
+        training: f.training, options: RetrievalOptions(candidates: 20, ef: 50, scorer: .neumf))
+    for group in 0..<Fixture.groups {
+        let liked = (0..<5).map { group * Fixture.itemsPerGroup + 2 * $0 }
+        let recommended = try pipeline.recommend(likedItems: liked, k: 5)
+        #expect(recommended.count == 5 && recommended.allSatisfy { !liked.contains($0.item) })
+        #expect(recommended.prefix(3).allSatisfy { $0.item / Fixture.itemsPerGroup == group && $0.source == .rerank },
+                "group \(group): \(recommended.map(\.item))")
+        // The re-rank scores are the folded user's NeuMF logits.
+        let folded = try ncf.foldIn(likedItems: liked)
+        let logits = ncf.scores(folded: folded, items: recommended.prefix(3).map { Int32($0.item) })
+        #expect(zip(recommended.prefix(3), logits).allSatisfy { $0.score == $1 })
+    }
+}
