@@ -91,21 +91,22 @@ public struct RecommendationPipeline: Sendable {
 
     /// The top `k` items for someone the model never saw, who likes `likedItems` (dense indices): the
     /// model's fold-in of those items as the user (ALS: the closed-form solve; GMF / NeuMF: embedding rows
-    /// learned with the trained weights frozen, which NeuMF then also re-ranks with). The liked items are
-    /// never recommended.
+    /// learned with the trained weights frozen, which NeuMF then also re-ranks with). Neither the liked
+    /// items nor `seen` (movies watched but not liked, say) are recommended.
     /// - Throws: `RetrievalError.foldInUnsupported` for a model with neither, `.itemOutOfRange`.
-    public func recommend(likedItems: [Int], k: Int) throws -> [Recommendation] {
-        for item in likedItems where item < 0 || item >= model.itemCount {
+    public func recommend(likedItems: [Int], excluding seen: [Int] = [], k: Int) throws -> [Recommendation] {
+        for item in likedItems + seen where item < 0 || item >= model.itemCount {
             throw RetrievalError.itemOutOfRange(item, itemCount: model.itemCount)
         }
         let liked = Array(Set(likedItems)).sorted()
-        if liked.count < max(1, options.minInteractions) { return fill([], seen: liked, k: k) }
+        let excluded = Array(Set(liked + seen)).sorted()
+        if liked.count < max(1, options.minInteractions) { return fill([], seen: excluded, k: k) }
         if let als = model.als {
-            return rank(query: try als.foldIn(items: liked), user: nil, liked: liked, seen: liked, k: k)
+            return rank(query: try als.foldIn(items: liked), user: nil, liked: liked, seen: excluded, k: k)
         }
         guard let ncf = model.neuralCF else { throw RetrievalError.foldInUnsupported(model: model.name) }
         let folded = try ncf.foldIn(likedItems: liked)
-        return rank(query: ncf.retrievalQuery(folded: folded), user: nil, folded: folded, liked: liked, seen: liked, k: k)
+        return rank(query: ncf.retrievalQuery(folded: folded), user: nil, folded: folded, liked: liked, seen: excluded, k: k)
     }
 
     /// The first stage alone for a training user: up to `options.candidates` unseen items by inner

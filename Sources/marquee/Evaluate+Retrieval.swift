@@ -24,9 +24,12 @@ struct RetrievalEvaluationOptions: ParsableArguments {
     @Option(name: .customLong("retrieval-users"), help: "With --retrieval: serve at most this many test users (evenly spaced; default all).")
     var retrievalUsers: Int?
 
+    @Flag(name: .customLong("fold-in"), help: "With --retrieval: also serve each test user as a stranger who names the movies they liked in training (the --likes fold-in), and compare NDCG@K with serving the trained user.")
+    var foldIn = false
+
     func validate() throws {
-        if (candidateCounts != nil || retrievalUsers != nil) && retrieval == nil {
-            throw ValidationError("--candidates and --retrieval-users need --retrieval exact|hnsw")
+        if (candidateCounts != nil || retrievalUsers != nil || foldIn) && retrieval == nil {
+            throw ValidationError("--candidates, --retrieval-users and --fold-in need --retrieval exact|hnsw")
         }
         if let candidateCounts, Self.positiveList(candidateCounts) == nil {
             throw ValidationError("--candidates must be comma-separated positive integers, got '\(candidateCounts)'")
@@ -55,9 +58,9 @@ struct RetrievalEvaluationOptions: ParsableArguments {
         return parts.map { $0! }
     }
 
-    /// The ANN-loss rows of one trained model, or nil when it has no vectors to retrieve by (popularity, mlp).
-    func rows(name: String, model: any Recommender, split: Split, config: MarqueeConfig, k: Int) throws -> [RetrievalLossRow]? {
-        guard retrieval != nil else { return nil }
+    /// The retrieval vectors of a trained model and the re-ranker its pipeline uses, or nil when it has no
+    /// vectors to retrieve by (popularity, mlp).
+    func retrievalParts(name: String, model: any Recommender, config: MarqueeConfig) throws -> (vectors: RetrievalModel, scorer: RerankScorer)? {
         let vectors: RetrievalModel
         if let als = model as? ALS {
             vectors = RetrievalModel(als: als)
@@ -66,12 +69,31 @@ struct RetrievalEvaluationOptions: ParsableArguments {
         } else {
             return nil
         }
-        let r = config.retrieval
-        var scorerName = r.scorer
+        var scorerName = config.retrieval.scorer
         if name == "neumf" && scorerName == "dot" { scorerName = "neumf" }
         guard let scorer = RerankScorer(rawValue: scorerName), scorer != .neumf || name == "neumf" else {
             throw ConfigError("retrieval scorer '\(scorerName)' does not apply to model \(name)")
         }
+        return (vectors, scorer)
+    }
+
+    /// `--fold-in`: the trained users against their fold-in, through the exact pipeline; nil without the
+    /// flag or for a model without retrieval vectors.
+    func foldInResult(name: String, model: any Recommender, split: Split, config: MarqueeConfig, k: Int) throws -> FoldInEvaluation.Result? {
+        guard foldIn, let (vectors, scorer) = try retrievalParts(name: name, model: model, config: config) else { return nil }
+        let r = config.retrieval
+        let options = RetrievalOptions(candidates: r.candidates, ef: r.ef, scorer: scorer, popularityWeight: r.popularityWeight,
+                                       minInteractions: r.minInteractions, explain: 0)
+        let pipeline = try RecommendationPipeline(
+            model: vectors, retriever: ExactRetriever(itemVectors: vectors.itemVectors, dimension: vectors.factors),
+            training: split.train, options: options)
+        return try FoldInEvaluation(k: k, maxUsers: retrievalUsers).evaluate(pipeline, test: split.test)
+    }
+
+    /// The ANN-loss rows of one trained model, or nil when it has no vectors to retrieve by (popularity, mlp).
+    func rows(name: String, model: any Recommender, split: Split, config: MarqueeConfig, k: Int) throws -> [RetrievalLossRow]? {
+        guard retrieval != nil, let (vectors, scorer) = try retrievalParts(name: name, model: model, config: config) else { return nil }
+        let r = config.retrieval
         let sweep = efValues(default: r.ef) ?? [r.ef]
         var hnsw: HNSWRetriever? = nil
         if !sweep.isEmpty {
@@ -96,6 +118,20 @@ struct RetrievalEvaluationOptions: ParsableArguments {
                 exact: exact, hnsw: { ef in exact.replacing(retriever: hnsw!.with(ef: ef)) }, efValues: sweep, test: split.test)
         }
         return rows
+    }
+}
+
+extension Array where Element == FoldInEvaluation.Result {
+    /// The fold-in table.
+    func table(k: Int) -> String {
+        var lines = ["", "fold-in (each test user served as a stranger who names the movies they liked in training; exact pipeline):",
+                     "model       users  NDCG@\(k) trained  NDCG@\(k) folded  R@\(k) trained  R@\(k) folded  folded ms"]
+        for r in self {
+            lines.append(r.model.padding(toLength: 8, withPad: " ", startingAt: 0)
+                         + String(format: "%9d %15.4f %14.4f %12.4f %11.4f %10.3f", r.users, r.ndcgTrained, r.ndcgFolded,
+                                  r.recallTrained, r.recallFolded, r.foldedMeanMs))
+        }
+        return lines.joined(separator: "\n")
     }
 }
 

@@ -169,6 +169,7 @@ struct Evaluate: ParsableCommand {
         let context = TrainingContext(config: config, seed: s.seed, artifactDirectory: artifacts)
         var results: [(name: String, result: ModelResult)] = []
         var retrievalRows: [RetrievalLossRow] = []
+        var foldIns: [FoldInEvaluation.Result] = []
         var evaluationSeconds: [String: Double] = [:]
         for name in s.models {
             note("training \(name)")
@@ -192,6 +193,9 @@ struct Evaluate: ParsableCommand {
                 if let rows = try retrievalOptions.rows(name: name, model: trained.model, split: partition, config: config, k: s.k) {
                     retrievalRows += rows
                 }
+                if let result = try retrievalOptions.foldInResult(name: name, model: trained.model, split: partition, config: config, k: s.k) {
+                    foldIns.append(result)
+                }
             }
         }
 
@@ -199,7 +203,8 @@ struct Evaluate: ParsableCommand {
             dataset: counts, split: partition.kind.name, k: s.k, protocol: s.evaluationProtocol,
             negatives: loo ? s.negatives : nil,
             models: Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0.result) }),
-            retrieval: retrievalOptions.retrieval == nil ? nil : retrievalRows)
+            retrieval: retrievalOptions.retrieval == nil ? nil : retrievalRows,
+            foldIn: retrievalOptions.foldIn ? foldIns : nil)
         if json {
             try printJSON(report)
         } else {
@@ -207,6 +212,7 @@ struct Evaluate: ParsableCommand {
                                splitDescription: partition.kind.description,
                                dataName: train == nil ? dataDirectory.standardizedFileURL.lastPathComponent : "supplied files"))
             if retrievalOptions.retrieval != nil { print(retrievalRows.table(k: s.k)) }
+            if retrievalOptions.foldIn { print(foldIns.table(k: s.k)) }
         }
     }
 
@@ -265,6 +271,13 @@ struct EvaluationReport: Encodable {
     var models: [String: ModelResult]
     /// `--retrieval`: the ANN-loss rows (absent otherwise).
     var retrieval: [RetrievalLossRow]? = nil
+    /// `--fold-in`: trained users against their fold-in, one entry per model with vectors (absent otherwise).
+    var foldIn: [FoldInEvaluation.Result]? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case dataset, split, k, `protocol`, negatives, models, retrieval
+        case foldIn = "fold_in"
+    }
 
     /// A readable table, one row per model in `order`.
     func table(order: [String], evaluationSeconds: [String: Double], splitDescription: String, dataName: String) -> String {

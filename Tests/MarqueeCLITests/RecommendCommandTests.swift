@@ -76,6 +76,17 @@ private func recommendFixture() throws -> (root: URL, data: URL) {
             #expect(row[key] is Double || row[key] is Int, "\(key)")
         }
     }
+    // --fold-in adds one entry per model with vectors, under "fold_in".
+    let folded = try runMarquee(["evaluate", "--data", data.path, "--models-dir", root.appendingPathComponent("m").path,
+                                 "--models", "popularity,als", "--retrieval", "exact", "--fold-in", "--json"])
+    #expect(folded.status == 0, "stderr: \(folded.stderr)")
+    let entries = try #require(folded.json?["fold_in"] as? [[String: Any]])
+    #expect(entries.count == 1 && entries[0]["model"] as? String == "als")
+    for key in ["ndcg_trained", "ndcg_folded", "recall_trained", "recall_folded", "folded_mean_ms", "users"] {
+        #expect(entries[0][key] is Double || entries[0][key] is Int, "\(key)")
+    }
+    let orphan = try runMarquee(["evaluate", "--data", data.path, "--fold-in"])
+    #expect(orphan.status != 0 && orphan.stderr.contains("--fold-in"))
     let bad = try runMarquee(["evaluate", "--data", data.path, "--retrieval", "fast"])
     #expect(bad.status != 0 && bad.stderr.contains("fast"))
 }

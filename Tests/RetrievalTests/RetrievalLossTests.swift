@@ -54,3 +54,28 @@ private func holdOut(_ f: Fixture) -> (train: Interactions, test: Interactions) 
     #expect(high.ndcgLoss == 0 && high.ndcgHNSW == high.ndcgExact && high.recallHNSW == high.recallExact)
     #expect(high.p99Ms >= 0 && high.exactP99Ms >= high.exactMeanMs * 0.5)
 }
+
+@Test func foldInOfConvergedALSServesStrangersLikeTheTrainedUsers() throws {
+    // Converged exact ALS: a user's fold-in from their training likes is their trained vector (to solver
+    // precision), and with the rest of their ratings excluded as seen the lists and metrics agree.
+    let f = Fixture.shared
+    let (train, test) = holdOut(f)
+    let als = try ALS.train(positives: train.positives(), userIds: train.users.externalIds, itemIds: train.items.externalIds,
+                            configuration: ALSConfiguration(factors: 6, regularization: 0.5, alpha: 10, iterations: 60, solver: .cholesky),
+                            threads: 1, progress: false).model
+    let model = RetrievalModel(als: als)
+    let pipeline = try RecommendationPipeline(model: model, retriever: ExactRetriever(itemVectors: model.itemVectors, dimension: model.factors),
+                                              training: train, options: RetrievalOptions(candidates: 20, ef: 100, explain: 0))
+    let result = try FoldInEvaluation(k: 5).evaluate(pipeline, test: test)
+    let full = FullRankingProtocol(k: 5, threads: 1).evaluate(als, train: train, test: test)
+    #expect(result.model == "als" && result.users == full.usersEvaluated)
+    #expect(abs(result.ndcgTrained - full.ndcg) < 1e-3)
+    #expect(abs(result.ndcgFolded - result.ndcgTrained) < 0.02 && abs(result.recallFolded - result.recallTrained) < 0.02,
+            "trained \(result.ndcgTrained) folded \(result.ndcgFolded)")
+    // The stranger's seen-but-not-liked movies are never recommended.
+    for u in stride(from: 0, to: 60, by: 9) {
+        let seen = train.byUser.columns(ofRow: u).map { Int($0) }
+        let list = try pipeline.recommend(likedItems: pipeline.likedItems(ofUser: u), excluding: seen, k: 5)
+        #expect(list.allSatisfy { !seen.contains($0.item) })
+    }
+}

@@ -1,0 +1,68 @@
+import Dataset
+import Foundation
+import Retrieval
+
+/// How well a model's fold-in serves someone new: every test user is served twice by the same pipeline,
+/// once as the trained user and once as a stranger who names the movies that user liked in training
+/// (`recommend(likedItems:excluding:)`, the rest of the user's training ratings excluded as seen, as
+/// they are for the trained user), and both lists are scored against the user's held-out positives with
+/// the full-ranking protocol's `UserMetrics`.
+public struct FoldInEvaluation: Sendable {
+    /// What the two passes gave.
+    public struct Result: Sendable, Equatable, Encodable {
+        public var model: String
+        public var ndcgTrained: Double
+        public var ndcgFolded: Double
+        public var recallTrained: Double
+        public var recallFolded: Double
+        /// Mean wall time of one fold-in `recommend` call, in milliseconds.
+        public var foldedMeanMs: Double
+        public var users: Int
+
+        enum CodingKeys: String, CodingKey {
+            case model, users
+            case ndcgTrained = "ndcg_trained", ndcgFolded = "ndcg_folded", recallTrained = "recall_trained"
+            case recallFolded = "recall_folded", foldedMeanMs = "folded_mean_ms"
+        }
+    }
+
+    /// Cut-off of NDCG and Recall.
+    public var k: Int
+    /// Serve at most this many test users, evenly spaced (nil: all).
+    public var maxUsers: Int?
+    public init(k: Int = 10, maxUsers: Int? = nil) {
+        self.k = k
+        self.maxUsers = maxUsers
+    }
+
+    /// - Parameters:
+    ///   - pipeline: trained on the train part (its `training`).
+    ///   - test: held-out positives, with the same id maps.
+    /// - Throws: what the pipeline throws (e.g. a model without fold-in).
+    public func evaluate(_ pipeline: RecommendationPipeline, test: Interactions) throws -> Result {
+        precondition(test.users == pipeline.training.users && test.items == pipeline.training.items, "train and test must share id maps")
+        let relevant = test.positives()
+        var users = (0..<relevant.rows).filter { relevant.count(ofRow: $0) > 0 && !pipeline.likedItems(ofUser: $0).isEmpty }
+        if let maxUsers, users.count > maxUsers {
+            let all = users
+            users = (0..<maxUsers).map { all[$0 * all.count / maxUsers] }
+        }
+        var trained: [UserMetrics] = [], folded: [UserMetrics] = []
+        var seconds = 0.0
+        for u in users {
+            let truth = relevant.columns(ofRow: u)
+            trained.append(UserMetrics(recommended: try pipeline.recommend(user: u, k: k).map { Int32($0.item) }, relevant: truth, k: k))
+            let start = DispatchTime.now().uptimeNanoseconds
+            let seen = pipeline.training.byUser.columns(ofRow: u).map { Int($0) }
+            let list = try pipeline.recommend(likedItems: pipeline.likedItems(ofUser: u), excluding: seen, k: k)
+            seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            folded.append(UserMetrics(recommended: list.map { Int32($0.item) }, relevant: truth, k: k))
+        }
+        let itemCount = pipeline.training.itemCount
+        let a = RankingMetrics(averaging: trained, skipped: 0, distinctItems: 0, itemCount: itemCount)
+        let b = RankingMetrics(averaging: folded, skipped: 0, distinctItems: 0, itemCount: itemCount)
+        return Result(model: pipeline.model.name, ndcgTrained: a.ndcg, ndcgFolded: b.ndcg, recallTrained: a.recall,
+                      recallFolded: b.recall, foldedMeanMs: users.isEmpty ? 0 : seconds * 1000 / Double(users.count),
+                      users: users.count)
+    }
+}
