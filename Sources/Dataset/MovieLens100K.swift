@@ -10,15 +10,6 @@ enum MovieLens100K {
         "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
     ]
 
-    /// Parses `u.data`.
-    static func readRatings(_ url: URL, skipBadLines: Bool, chunkSize: Int = RatingsParser.defaultChunkSize,
-                            threads: Int = ParallelWork.defaultThreads) throws -> ParsedRatings {
-        let file = try MappedFile(url)
-        guard file.count > 0 else { throw DatasetError.emptyFile(path: file.path) }
-        return try RatingsParser.parse(file, layout: .tab, bodyStart: ByteText.byteOrderMarkLength(file.bytes),
-                                       skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads)
-    }
-
     /// Reads `u.genre`: genre names by flag index.
     static func readGenres(_ url: URL) throws -> [String] {
         guard FileManager.default.fileExists(atPath: url.path) else { return defaultGenres }

@@ -4,15 +4,6 @@ import Foundation
 /// and `movies.dat` (`MovieID::Title::Genres`). ML-1M's movies file is ISO-8859-1, ML-10M's UTF-8: a file
 /// that is not valid UTF-8 is read as ISO-8859-1.
 enum MovieLensDAT {
-    /// Parses `ratings.dat` (no header).
-    static func readRatings(_ url: URL, skipBadLines: Bool, chunkSize: Int = RatingsParser.defaultChunkSize,
-                            threads: Int = ParallelWork.defaultThreads) throws -> ParsedRatings {
-        let file = try MappedFile(url)
-        guard file.count > 0 else { throw DatasetError.emptyFile(path: file.path) }
-        return try RatingsParser.parse(file, layout: .dat, bodyStart: ByteText.byteOrderMarkLength(file.bytes),
-                                       skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads)
-    }
-
     /// Reads `movies.dat`.
     /// - Returns: the movies in file order and the number of malformed lines skipped.
     static func readMovies(_ url: URL, skipBadLines: Bool) throws -> (movies: [Movie], skipped: Int) {

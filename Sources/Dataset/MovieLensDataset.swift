@@ -19,6 +19,19 @@ public enum DatasetFormat: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// Parses a ratings file in this layout (`ratings.csv` by its header; `ratings.dat` and `u.data`
+    /// without one).
+    /// - Parameters:
+    ///   - chunkSize, threads: how the file is split and parsed (tests use tiny chunks).
+    func readRatings(_ url: URL, skipBadLines: Bool, chunkSize: Int = RatingsParser.defaultChunkSize,
+                     threads: Int = ParallelWork.defaultThreads) throws -> ParsedRatings {
+        switch self {
+        case .ml20m: try MovieLensCSV.readRatings(url, skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads)
+        case .ml1m: try RatingsParser.parseHeaderless(url, layout: .dat, skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads)
+        case .ml100k: try RatingsParser.parseHeaderless(url, layout: .tab, skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads)
+        }
+    }
+
     /// Every file the layout may read, the ratings file first (what the dataset cache watches).
     public var sourceFiles: [String] {
         switch self {
@@ -168,11 +181,10 @@ public struct MovieLensDataset: Sendable {
         let ratingsURL = directory.appendingPathComponent(format.ratingsFile)
         let ratingsPath = ratingsURL.path
         func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
-        var parsed: ParsedRatings
+        var parsed = try format.readRatings(ratingsURL, skipBadLines: skip, chunkSize: chunkSize, threads: threads)
         var read: (movies: [Movie], skipped: Int)
         switch format {
         case .ml20m:
-            parsed = try MovieLensCSV.readRatings(ratingsURL, skipBadLines: skip, chunkSize: chunkSize, threads: threads)
             read = try MovieLensCSV.readMovies(file("movies.csv"), skipBadLines: skip)
             if FileManager.default.fileExists(atPath: file("links.csv").path) {
                 report.skipped += try MovieLensCSV.readLinks(file("links.csv"), into: &read.movies, skipBadLines: skip)
@@ -183,10 +195,8 @@ public struct MovieLensDataset: Sendable {
                 report.skipped += counted.skipped
             }
         case .ml1m:
-            parsed = try MovieLensDAT.readRatings(ratingsURL, skipBadLines: skip, chunkSize: chunkSize, threads: threads)
             read = try MovieLensDAT.readMovies(file("movies.dat"), skipBadLines: skip)
         case .ml100k:
-            parsed = try MovieLens100K.readRatings(ratingsURL, skipBadLines: skip, chunkSize: chunkSize, threads: threads)
             let genres = try MovieLens100K.readGenres(file("u.genre"))
             read = try MovieLens100K.readMovies(file("u.item"), genres: genres, skipBadLines: skip)
         }
@@ -220,12 +230,13 @@ public struct MovieLensDataset: Sendable {
     /// - Returns: the ratings in file order and the number of malformed lines skipped.
     /// - Throws: `DatasetError` naming the file, line and problem.
     public static func readRatings(_ url: URL, skipBadLines: Bool = false) throws -> (table: RatingTable, skipped: Int) {
-        let parsed: ParsedRatings
+        let format: DatasetFormat
         switch url.pathExtension.lowercased() {
-        case "csv": parsed = try MovieLensCSV.readRatings(url, skipBadLines: skipBadLines)
-        case "dat": parsed = try MovieLensDAT.readRatings(url, skipBadLines: skipBadLines)
-        default: parsed = try MovieLens100K.readRatings(url, skipBadLines: skipBadLines)
+        case "csv": format = .ml20m
+        case "dat": format = .ml1m
+        default: format = .ml100k
         }
+        let parsed = try format.readRatings(url, skipBadLines: skipBadLines)
         return (parsed.table, parsed.skipped)
     }
 

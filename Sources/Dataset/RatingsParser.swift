@@ -73,6 +73,18 @@ enum RatingsParser {
     /// The shortest possible line ("1,1,1,1") bounds the number of lines in a chunk.
     static let shortestLine = 7
 
+    /// Parses a ratings file without a header line (`ratings.dat`, `u.data`), after any byte-order mark.
+    /// - Throws: `DatasetError.emptyFile`, and as `parse`.
+    static func parseHeaderless(
+        _ url: URL, layout: RatingsLayout, skipBadLines: Bool,
+        chunkSize: Int = defaultChunkSize, threads: Int = ParallelWork.defaultThreads
+    ) throws -> ParsedRatings {
+        let file = try MappedFile(url)
+        guard file.count > 0 else { throw DatasetError.emptyFile(path: file.path) }
+        return try parse(file, layout: layout, bodyStart: ByteText.byteOrderMarkLength(file.bytes),
+                         skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads)
+    }
+
     /// Parses the lines of `file` from `bodyStart` (after any header).
     /// - Parameters:
     ///   - chunkSize: bytes per chunk (tests use tiny chunks so that lines straddle chunk boundaries).

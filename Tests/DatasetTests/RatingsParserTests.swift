@@ -46,11 +46,8 @@ private struct SplitMix {
             let header = layoutName == "csv" ? "userId,movieId,rating,timestamp\n" : ""
             let url = f.write("r.\(layoutName)", header + body)
             func read(chunk: Int, threads: Int) throws -> ParsedRatings {
-                switch layoutName {
-                case "csv": return try MovieLensCSV.readRatings(url, skipBadLines: false, chunkSize: chunk, threads: threads)
-                case "dat": return try MovieLensDAT.readRatings(url, skipBadLines: false, chunkSize: chunk, threads: threads)
-                default: return try MovieLens100K.readRatings(url, skipBadLines: false, chunkSize: chunk, threads: threads)
-                }
+                let format: DatasetFormat = layoutName == "csv" ? .ml20m : layoutName == "dat" ? .ml1m : .ml100k
+                return try format.readRatings(url, skipBadLines: false, chunkSize: chunk, threads: threads)
             }
             let serial = try read(chunk: 1 << 30, threads: 1)
             #expect(serial.table.userIds == lines.map(\.user) && serial.table.movieIds == lines.map(\.movie))
