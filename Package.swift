@@ -20,11 +20,16 @@ let package = Package(
         .library(name: "VectorSearch", targets: ["VectorSearch"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "Retrieval", targets: ["Retrieval"]),
+        .library(name: "TextEmbedding", targets: ["TextEmbedding"]),
+        .library(name: "Charts", targets: ["Charts"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
+        .library(name: "Workspace", targets: ["Workspace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -39,8 +44,18 @@ let package = Package(
         .target(name: "Models", dependencies: ["Dataset", "LinearAlgebra", "Support"], swiftSettings: hotFlags),
         .target(name: "VectorSearch", dependencies: ["LinearAlgebra", "Support"], swiftSettings: hotFlags),
         .target(name: "Retrieval", dependencies: ["Dataset", "Models", "VectorSearch", "LinearAlgebra", "Support"],
-                exclude: ["README-snippet.md"], swiftSettings: hotFlags),
+                swiftSettings: hotFlags),
         .target(name: "Evaluation", dependencies: ["Dataset", "Models", "LinearAlgebra", "Retrieval"], swiftSettings: hotFlags),
+        .target(name: "TextEmbedding", dependencies: ["LinearAlgebra", "Support"], swiftSettings: hotFlags),
+        .target(name: "Charts"),
+        .target(name: "Simulation", dependencies: ["Dataset", "Models", "Retrieval", "Evaluation", "LinearAlgebra", "Support"],
+                swiftSettings: hotFlags),
+        .target(name: "Workspace", dependencies: [
+            "Dataset", "Models", "VectorSearch", "Retrieval", "Evaluation", "Simulation", "Charts", "TextEmbedding",
+            "LinearAlgebra", "Support",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(
             name: "marquee",
             dependencies: [
@@ -56,6 +71,10 @@ let package = Package(
         .testTarget(name: "VectorSearchTests", dependencies: ["VectorSearch", "LinearAlgebra", "Support"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Models", "Dataset"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Evaluation", "Models", "Dataset", "VectorSearch", "LinearAlgebra"]),
+        .testTarget(name: "TextEmbeddingTests", dependencies: ["TextEmbedding", "LinearAlgebra", "Support"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Evaluation", "Retrieval", "Models", "Dataset"]),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Dataset", "Models", "VectorSearch", "Retrieval", "Evaluation"]),
         .testTarget(name: "MarqueeCLITests", dependencies: ["marquee"]),
     ]
 )

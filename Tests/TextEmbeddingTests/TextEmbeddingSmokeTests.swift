@@ -1,0 +1,4 @@
+import Testing
+@testable import TextEmbedding
+
+@Test func textEmbeddingTargetLinks() { #expect(Bool(true)) }
