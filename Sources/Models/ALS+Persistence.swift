@@ -14,9 +14,10 @@ struct ALSMetadata: Codable {
     var confidence: String
     var seed: UInt64
     var loss: [Double]
+    var provenance: Provenance?
 
     enum CodingKeys: String, CodingKey {
-        case factors, users, items, regularization, alpha, iterations, solver, confidence, seed, loss
+        case factors, users, items, regularization, alpha, iterations, solver, confidence, seed, loss, provenance
         case cgSteps = "cg_steps"
     }
 }
@@ -29,7 +30,8 @@ extension ALS {
     ///
     /// Sections: `user_factors`, `item_factors` (Float, row-major users × factors and items × factors),
     /// `user_ids`, `item_ids` (Int32, the dataset's own ids of each row) and `meta` (JSON: factors, users,
-    /// items, regularization, alpha, iterations, solver, cg_steps, confidence, seed, loss history).
+    /// items, regularization, alpha, iterations, solver, cg_steps, confidence, seed, loss history, and
+    /// `provenance` when the model carries one).
     /// - Throws: `ArtifactError.writeFailed`.
     public func save(to url: URL) throws {
         var writer = ArtifactWriter(kind: Self.artifactKind)
@@ -37,7 +39,7 @@ extension ALS {
             factors: factors, users: userCount, items: itemCount, regularization: configuration.regularization,
             alpha: configuration.alpha, iterations: configuration.iterations, solver: configuration.solver.rawValue,
             cgSteps: configuration.cgSteps, confidence: configuration.confidence.rawValue, seed: configuration.seed,
-            loss: lossHistory))
+            loss: lossHistory, provenance: provenance))
         writer.add("user_factors", userFactors)
         writer.add("item_factors", itemFactors)
         writer.add("user_ids", userIds)
@@ -70,7 +72,9 @@ extension ALS {
         let configuration = ALSConfiguration(
             factors: f, regularization: meta.regularization, alpha: meta.alpha, iterations: meta.iterations,
             solver: solver, cgSteps: meta.cgSteps, confidence: confidence, seed: meta.seed)
-        return ALS(factors: f, userFactors: userFactors, itemFactors: itemFactors, userIds: userIds, itemIds: itemIds,
-                   configuration: configuration, lossHistory: meta.loss)
+        var model = ALS(factors: f, userFactors: userFactors, itemFactors: itemFactors, userIds: userIds, itemIds: itemIds,
+                        configuration: configuration, lossHistory: meta.loss)
+        model.provenance = meta.provenance
+        return model
     }
 }

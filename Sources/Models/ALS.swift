@@ -1,5 +1,6 @@
 import Dataset
 import LinearAlgebra
+import Support
 
 /// Implicit-feedback matrix factorisation by alternating least squares
 /// (Hu, Koren & Volinsky, "Collaborative Filtering for Implicit Feedback Datasets", ICDM 2008).
@@ -34,6 +35,8 @@ public struct ALS: Recommender {
     public let configuration: ALSConfiguration
     /// Training loss after each iteration (empty when it was not computed); see `trainingLoss`.
     public let lossHistory: [Double]
+    /// Where the model came from (data, settings, Marquee version), when the caller recorded it.
+    public var provenance: Provenance? = nil
     /// YᵀY (`factors × factors`), kept for fold-in and explanations.
     let itemGram: [Float]
 

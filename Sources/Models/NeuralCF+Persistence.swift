@@ -13,9 +13,11 @@ extension NeuralCF {
         /// `item_factors` · `user_factors` + `output_bias` = the GMF part of the logit (absent for MLP).
         public var hasFactors: Bool
         public var training: TrainingInfo?
+        /// Where the model came from, when the writer recorded it (absent in older files).
+        public var provenance: Provenance?
 
         enum CodingKeys: String, CodingKey {
-            case model, architecture, hasFactors = "has_factors", training
+            case model, architecture, hasFactors = "has_factors", training, provenance
         }
     }
 
@@ -56,13 +58,14 @@ extension NeuralCF {
     /// view of the GMF branch: `item_factors` = `q_i` and `user_factors` = `p_u ⊙ w_g`, so that their inner
     /// product is the GMF part of the logit (the HNSW index retrieves candidates with it; NeuMF re-ranks).
     /// - Throws: I/O errors; nothing is left behind on failure.
-    public func save(to url: URL, users: IdMap, items: IdMap, training: TrainingInfo? = nil) throws {
+    public func save(to url: URL, users: IdMap, items: IdMap, training: TrainingInfo? = nil, provenance: Provenance? = nil) throws {
         guard users.count == userCount, items.count == itemCount else {
             throw NeuralCFError.badFile(path: url.path, reason: "id maps (\(users.count) users, \(items.count) items) do not match the model (\(userCount), \(itemCount))")
         }
         var writer = ArtifactWriter(kind: Self.artifactKind)
         let hasFactors = architecture.kind.hasGMF
-        try writer.addMetadata(FileMetadata(model: name, architecture: architecture, hasFactors: hasFactors, training: training))
+        try writer.addMetadata(FileMetadata(model: name, architecture: architecture, hasFactors: hasFactors, training: training,
+                                              provenance: provenance))
         writer.add("user_ids", users.externalIds)
         writer.add("item_ids", items.externalIds)
         writer.add("gmf_user", gmfUser)

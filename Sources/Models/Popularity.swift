@@ -1,4 +1,5 @@
 import Dataset
+import Support
 
 /// The popularity baseline: every user gets the items with the most positives in training.
 ///
@@ -9,6 +10,8 @@ public struct Popularity: Recommender {
     /// Positives per item in training.
     public let counts: [Float]
     public var itemCount: Int { counts.count }
+    /// Where the counts came from, when the caller recorded it.
+    public var provenance: Provenance? = nil
 
     /// Counts positives (rating ≥ the interactions' threshold) per item.
     /// - Complexity: O(ratings).
@@ -23,6 +26,12 @@ public struct Popularity: Recommender {
             c[item] = n
         }
         counts = c
+    }
+
+    /// Wraps counts (e.g. read from a file).
+    public init(counts: [Float], userCount: Int) {
+        self.counts = counts
+        self.userCount = userCount
     }
 
     public func scores(forUser user: Int, into scores: UnsafeMutableBufferPointer<Float>) {

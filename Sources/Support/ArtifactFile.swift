@@ -237,6 +237,9 @@ public final class ArtifactReader: @unchecked Sendable {
     public let kind: String
     public let kindVersion: UInt32
     public let sections: [String: SectionInfo]
+    /// A checksum of the whole payload: the recorded checksum of the section table, which holds every
+    /// section's checksum, so it changes with any section's content. Known without reading the payload.
+    public let contentChecksum: UInt64
     private let base: UnsafeRawPointer
     private let length: Int
 
@@ -289,6 +292,7 @@ public final class ArtifactReader: @unchecked Sendable {
             }
             let table = UnsafeRawBufferPointer(start: base + ArtifactFormat.headerSize, count: tableBytes)
             guard Checksum.hash(table) == tableSum else { throw ArtifactError.corrupted(path: url.path, section: "table") }
+            contentChecksum = tableSum
             var found: [String: SectionInfo] = [:]
             for i in 0..<count {
                 let entry = base + ArtifactFormat.headerSize + i * ArtifactFormat.entrySize

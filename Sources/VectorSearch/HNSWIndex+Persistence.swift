@@ -21,13 +21,14 @@ extension HNSWIndex {
         var maxLevel: Int
         var nodeStride: Int
         var upperWords: Int
+        var provenance: Provenance?
     }
 
     /// Saves the index as one artefact file (kind "hnsw"), atomically.
     ///
     /// Sections: `meta` (metric, dimension, m, efConstruction, seed, counts, layout), `level0` (the
     /// level-0 block as is), `upper` and `upper_start` (upper-level links), `labels`, `levels`,
-    /// `deleted`, `refused` (zero vectors refused under cosine).
+    /// `deleted`, `refused` (zero vectors refused under cosine); `meta` also carries `provenance` when set.
     /// - Throws: `ArtifactError.writeFailed`.
     public func save(to url: URL) throws {
         try rwLock.withRead {
@@ -36,7 +37,7 @@ extension HNSWIndex {
                 metric: metric, dimension: dimension, storedDimension: storedDimension, m: m,
                 efConstruction: parameters.efConstruction, seed: parameters.seed, mipsStrategy: parameters.mipsStrategy,
                 normBound: normBound, count: count, deletedCount: deletedCount, entryPoint: entryPoint,
-                maxLevel: maxLevel, nodeStride: nodeStride, upperWords: upperUsed))
+                maxLevel: maxLevel, nodeStride: nodeStride, upperWords: upperUsed, provenance: provenance))
             writer.add("level0", UnsafeBufferPointer(start: level0.assumingMemoryBound(to: UInt8.self), count: count * nodeStride))
             writer.add("upper", UnsafeBufferPointer(start: upper, count: upperUsed))
             writer.add("upper_start", UnsafeBufferPointer(start: upperStart, count: count))
@@ -111,6 +112,7 @@ extension HNSWIndex {
         index.entryPoint = meta.entryPoint
         index.maxLevel = meta.maxLevel
         index.normBound = meta.normBound
+        index.provenance = meta.provenance
         index.refusedZeroVectors = try reader.array("refused", as: Int64.self).map { Int($0) }
         index.nodeOfLabel.reserveCapacity(n)
         for node in 0..<n {

@@ -100,6 +100,9 @@ public final class HNSWIndex: @unchecked Sendable {
     var levelGenerator: SeededGenerator
     /// Zero vectors refused under cosine, over the index's life.
     public internal(set) var refusedZeroVectors: [Int] = []
+    /// Where the index came from (the model it was built over and its checksum, the data, the settings),
+    /// set by the builder before `save`; nil for indexes that never had it. Saved in `meta`.
+    public var provenance: Provenance?
 
     let rwLock = ReadWriteLock()
     let stripes = StripedLocks()
