@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "marquee", targets: ["marquee"]),
+        .executable(name: "marquee-bench", targets: ["marquee-bench"]),
         .library(name: "Dataset", targets: ["Dataset"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "VectorSearch", targets: ["VectorSearch"]),
@@ -56,12 +57,23 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "MarqueeCLI", dependencies: [
+            "Workspace", "Models", "Retrieval", "VectorSearch", "Support",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(
             name: "marquee",
             dependencies: [
-                "Dataset", "Models", "VectorSearch", "Evaluation", "Retrieval", "LinearAlgebra", "Support",
+                "MarqueeCLI", "Workspace", "Dataset", "Models", "VectorSearch", "Evaluation", "Retrieval", "LinearAlgebra", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "marquee-bench",
+            dependencies: [
+                "MarqueeCLI", "Workspace", "Dataset", "Models", "VectorSearch", "Evaluation", "Retrieval", "LinearAlgebra", "Support",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Support"]),
@@ -75,6 +87,6 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Evaluation", "Retrieval", "Models", "Dataset"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Dataset", "Models", "VectorSearch", "Retrieval", "Evaluation"]),
-        .testTarget(name: "MarqueeCLITests", dependencies: ["marquee"]),
+        .testTarget(name: "MarqueeCLITests", dependencies: ["marquee", "marquee-bench"]),
     ]
 )

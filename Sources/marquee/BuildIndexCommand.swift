@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import LinearAlgebra
+import MarqueeCLI
 import Support
 import VectorSearch
+import Workspace
 
 /// `marquee build-index`: an HNSW index over model item factors or any embedding file.
 struct BuildIndexCommand: ParsableCommand {
@@ -10,27 +12,29 @@ struct BuildIndexCommand: ParsableCommand {
         commandName: "build-index",
         abstract: "Build an HNSW nearest-neighbour index over item vectors.",
         discussion: """
-        Input is either a model artefact with item factors (--model, e.g. an ALS model: any artefact with \
-        Float section item_factors and Int32 section item_ids, whose ids are the dataset's movie ids) or a \
-        plain embedding file (--embeddings FILE.npy | FILE.fvecs; ids are row numbers, or FILE.ids.npy when \
-        present). Under cosine, all-zero vectors (items without training signal) are kept out of the index \
-        and reported. Defaults come from the hnsw: section of config.yaml.
+        Input is either a model file (--model: als, gmf or neumf; the ids are the dataset's movie ids, and \
+        the index records the model file's checksum, so recommend and similar rebuild it when the model \
+        is replaced) or a plain embedding file (--embeddings FILE.npy | FILE.fvecs; ids are row numbers, \
+        or FILE.ids.npy when present). Inner-product indexes of a model hold the vectors the two-stage \
+        pipeline searches with; cosine and l2 indexes the model's item vectors. Under cosine, all-zero \
+        vectors (items without training signal) are kept out of the index and reported. Defaults come from \
+        the hnsw: section of config.yaml.
         """
     )
 
     @OptionGroup var common: CommonOptions
 
-    @Option(name: .long, help: "Model artefact holding item_factors + item_ids (e.g. Indexes/ml-latest-small/als.model).")
+    @Option(name: .long, help: "Model file (e.g. Indexes/ml-latest-small/als.model).", completion: .file(extensions: ["model"]))
     var model: String?
 
-    @Option(name: .long, help: "Embedding file: .npy (2-D float32/float64) or .fvecs.")
+    @Option(name: .long, help: "Embedding file: .npy (2-D float32/float64) or .fvecs.", completion: .file(extensions: ["npy", "fvecs"]))
     var embeddings: String?
 
     @Option(name: .long, help: "cosine, ip (inner product) or l2. Default: config hnsw.metric.")
-    var metric: String?
+    var metric: Metric?
 
-    @Option(name: .customLong("mips-strategy"), help: "For --metric ip: graph (default; better recall at equal speed on ALS vectors) or l2-reduction.")
-    var mipsStrategy: String = MIPSStrategy.graph.rawValue
+    @Option(name: .customLong("mips-strategy"), help: "For --metric ip: graph (better recall at equal speed on ALS vectors) or l2-reduction.")
+    var mipsStrategy: MIPSStrategy = .graph
 
     @Option(name: .customLong("m"), help: "Links per node (2m on level 0). Default: config hnsw.m.")
     var m: Int?
@@ -44,7 +48,7 @@ struct BuildIndexCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the random levels.")
     var seed: UInt64 = 42
 
-    @Option(name: .long, help: "Output file. Default: <models-dir>/<dataset>/<input name>-<metric>.hnsw.")
+    @Option(name: .long, help: "Output file. Default: <models-dir>/<dataset>/<input name>-<metric>.hnsw.", completion: .file(extensions: ["hnsw"]))
     var out: String?
 
     @Flag(name: .long, help: "Print a JSON summary on stdout.")
@@ -52,11 +56,7 @@ struct BuildIndexCommand: ParsableCommand {
 
     func validate() throws {
         guard (model == nil) != (embeddings == nil) else { throw ValidationError("give exactly one of --model FILE or --embeddings FILE") }
-        if let metric, Metric(name: metric) == nil { throw ValidationError("unknown --metric '\(metric)'; use cosine, ip or l2") }
-        if MIPSStrategy(rawValue: mipsStrategy) == nil { throw ValidationError("unknown --mips-strategy '\(mipsStrategy)'; use l2-reduction or graph") }
-        if let m, !(2...200).contains(m) { throw ValidationError("--m must be in 2...200") }
-        if let efConstruction, efConstruction < 1 { throw ValidationError("--ef-construction must be positive") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be positive") }
+        if let threads, !(1...4096).contains(threads) { throw ValidationError("--threads must be an integer in 1…4096, got \(threads)") }
     }
 
     struct Summary: Encodable {
@@ -71,20 +71,15 @@ struct BuildIndexCommand: ParsableCommand {
     }
 
     func run() throws {
-        let config = try common.loadConfig()
-        guard let metric = Metric(name: metric ?? config.hnsw.metric) else {
-            throw IndexCommandError("config hnsw.metric '\(config.hnsw.metric)' is not cosine, ip or l2")
-        }
+        var config = try common.loadConfig()
+        config.set(\.hnsw.metric, metric, flag: "--metric")
+        config.set(\.hnsw.m, m, flag: "--m")
+        config.set(\.hnsw.efConstruction, efConstruction, flag: "--ef-construction")
+        try config.validate()
+        let metric = config.hnsw.metric
         let input = URL(fileURLWithPath: model ?? embeddings!)
-        let items: EmbeddingMatrix
-        do {
-            items = model != nil ? try EmbeddingStore.importFactors(fromModel: input) : try EmbeddingStore.importMatrix(from: input)
-        } catch {
-            throw IndexCommandError("\(error)")
-        }
-        let parameters = HNSWIndex.Parameters(
-            m: m ?? config.hnsw.m, efConstruction: efConstruction ?? config.hnsw.efConstruction, seed: seed,
-            mipsStrategy: MIPSStrategy(rawValue: mipsStrategy)!)
+        let parameters = HNSWIndex.Parameters(m: config.hnsw.m, efConstruction: config.hnsw.efConstruction, seed: seed,
+                                              mipsStrategy: mipsStrategy)
         let output: URL
         if let out {
             output = URL(fileURLWithPath: out)
@@ -92,17 +87,25 @@ struct BuildIndexCommand: ParsableCommand {
             let folder = common.artifactDirectory(config, dataDirectory: common.dataDirectory(config))
             output = folder.appendingPathComponent("\(input.deletingPathExtension().lastPathComponent)-\(metric.rawValue).hnsw")
         }
-        let progress = ProgressReporter("building HNSW index", total: items.rows)
         let start = DispatchTime.now().uptimeNanoseconds
         let index: HNSWIndex
-        do {
-            index = try HNSWIndex.build(vectors: items.matrix, ids: items.ids, metric: metric, parameters: parameters,
-                                        threads: threads ?? Threads.count, progress: progress)
-        } catch let error as VectorIndexError {
-            throw IndexCommandError("\(input.path): \(error)")
+        if model != nil {
+            let loaded = try LoadedModel.load(from: input)
+            index = try ArtifactStore.buildIndex(for: loaded, metric: metric, parameters: parameters, threads: threads ?? Threads.count,
+                                                 to: output)
+        } else {
+            let items: EmbeddingMatrix
+            do { items = try EmbeddingStore.importMatrix(from: input) } catch { throw InputError("\(error)") }
+            let progress = ProgressReporter("building HNSW index", total: items.rows)
+            do {
+                index = try HNSWIndex.build(vectors: items.matrix, ids: items.ids, metric: metric, parameters: parameters,
+                                            threads: threads ?? Threads.count, progress: progress)
+            } catch let error as VectorIndexError {
+                throw InputError("\(input.path): \(error)")
+            }
+            try index.save(to: output)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        try index.save(to: output)
         let bytes = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
         let refused = index.refusedZeroVectors
         if json {

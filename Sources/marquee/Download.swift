@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dataset
 import Foundation
+import MarqueeCLI
 import Support
 
 /// `marquee download`: fetch an official MovieLens dataset.

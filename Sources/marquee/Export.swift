@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MarqueeCLI
 import Models
 import Support
 import VectorSearch

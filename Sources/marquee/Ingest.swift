@@ -1,7 +1,9 @@
 import ArgumentParser
 import Dataset
 import Foundation
+import MarqueeCLI
 import Support
+import Workspace
 
 /// `marquee ingest`: reads a MovieLens dataset, writes its binary cache and reports its counts.
 struct Ingest: ParsableCommand {
@@ -29,20 +31,17 @@ struct Ingest: ParsableCommand {
     @Flag(help: "Print one JSON object on stdout instead of the summary.")
     var json = false
 
-    func validate() throws {
-        if let threshold, !(threshold > 0 && threshold <= 5) {
-            throw ValidationError("--threshold must be in (0, 5], got \(threshold)")
-        }
-    }
-
     func run() throws {
         let start = DispatchTime.now().uptimeNanoseconds
-        let config = try common.loadConfig()
+        var config = try common.loadConfig()
+        config.set(\.data.threshold, threshold, flag: "--threshold")
+        config.set(\.data.skipBadLines, skipBadLines, flag: "--skip-bad-lines")
+        try config.validate()
         let dataDirectory = common.dataDirectory(config)
         let cacheDirectory = common.artifactDirectory(config, dataDirectory: dataDirectory)
         let options = LoadOptions(
-            threshold: threshold ?? config.data.threshold,
-            skipBadLines: skipBadLines ?? config.data.skipBadLines,
+            threshold: config.data.threshold,
+            skipBadLines: config.data.skipBadLines,
             cacheDirectory: noCache ? nil : cacheDirectory,
             ignoreCache: !config.data.useCache
         )
@@ -52,6 +51,9 @@ struct Ingest: ParsableCommand {
         } catch let error as DatasetError {
             printError("error: \(error)")
             throw ExitCode.failure
+        }
+        if dataset.report.positives == 0 {
+            printError("warning: no rating in \(dataDirectory.path) reaches the positive threshold \(options.threshold); models will have nothing to learn")
         }
         let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let cacheFile = noCache ? "" : cacheDirectory.appendingPathComponent("dataset.cache").path

@@ -1,6 +1,8 @@
 import ArgumentParser
 @preconcurrency import Foundation
 import LinearAlgebra
+import MarqueeCLI
+import Support
 
 @main
 struct Marquee: ParsableCommand {
@@ -10,20 +12,24 @@ struct Marquee: ParsableCommand {
         discussion: """
         Point it at MovieLens ratings (ratings.csv / ratings.dat / u.data) and it ingests them as implicit \
         feedback, trains models, builds nearest-neighbour indexes, evaluates and recommends. Every command \
-        reads config.yaml (or --config FILE); flags override the file. Artefacts live under --models-dir \
-        (default Indexes/), one subfolder per dataset.
+        reads config.yaml (or --config FILE); flags override the file, and both are checked by the same \
+        rules (marquee config --limits). Artefacts live under --models-dir (default Indexes/), one \
+        subfolder per dataset; what is missing or stale is trained or built on the way, and said on stderr.
         """,
+        version: MarqueeVersion.current,
         subcommands: [
             Ingest.self,
+            Train.self,
+            BuildIndexCommand.self,
+            Recommend.self,
+            SimilarCommand.self,
+            SearchCommand.self,
             Evaluate.self,
+            Export.self,
+            Import.self,
             Synth.self,
             Download.self,
-            BuildIndexCommand.self, SearchCommand.self, SimilarCommand.self, BenchANNCommand.self,
-            Train.self,
-            Recommend.self, BenchRetrievalCommand.self,
-            Export.self,
-            ALSBench.self,
-            ExportScores.self,
+            ConfigCommand.self,
         ]
     )
 

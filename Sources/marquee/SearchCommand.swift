@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MarqueeCLI
 import VectorSearch
 
 /// `marquee search`: plain k-NN queries against any saved index.
@@ -12,16 +13,16 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(name: .long, help: "Index file written by build-index.")
+    @Option(name: .long, help: "Index file written by build-index.", completion: .file(extensions: ["hnsw"]))
     var index: String
 
-    @Option(name: .long, help: "One query vector, comma-separated: \"0.1,0.2,…\".")
+    @Option(name: .long, parsing: .unconditional, help: "One query vector, comma-separated: \"0.1,-0.2,…\" (may start with a minus sign).")
     var vector: String?
 
-    @Option(name: .long, help: "Query vectors in an .fvecs file.")
+    @Option(name: .long, help: "Query vectors in an .fvecs file.", completion: .file(extensions: ["fvecs"]))
     var queries: String?
 
-    @Option(name: .short, help: "Neighbours per query.")
+    @Option(name: [.short, .long], help: "Neighbours per query.")
     var k: Int = 10
 
     @Option(name: .long, help: "Search width (at least k is used). Default: config hnsw.ef_search.")
@@ -32,29 +33,30 @@ struct SearchCommand: ParsableCommand {
 
     func validate() throws {
         guard (vector == nil) != (queries == nil) else { throw ValidationError("give exactly one of --vector or --queries") }
-        guard k > 0 else { throw ValidationError("-k must be positive") }
-        if let ef, ef < 1 { throw ValidationError("--ef must be positive") }
+        guard (1...10_000).contains(k) else { throw ValidationError("-k must be an integer in 1…10000, got \(k)") }
+        if let ef, !(1...100_000).contains(ef) { throw ValidationError("--ef must be an integer in 1…100000, got \(ef)") }
     }
 
     struct Output: Encodable { var results: [[Neighbor]] }
 
     func run() throws {
         let config = try common.loadConfig()
+        try config.validate()
         let loaded: HNSWIndex
-        do { loaded = try HNSWIndex.load(from: URL(fileURLWithPath: index)) } catch { throw IndexCommandError("\(error)") }
+        do { loaded = try HNSWIndex.load(from: URL(fileURLWithPath: index)) } catch { throw InputError("\(error)") }
         let queryMatrix: Matrix<Float>
         if let vector {
             let parts = vector.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let values = parts.compactMap { Float($0) }
             guard values.count == parts.count, values.allSatisfy(\.isFinite) else {
-                throw IndexCommandError("--vector: '\(vector)' is not a comma-separated list of numbers")
+                throw InputError("--vector: '\(vector)' is not a comma-separated list of numbers")
             }
             queryMatrix = Matrix(rows: 1, columns: values.count, values: values)
         } else {
-            do { queryMatrix = try VecsFile.readFloat(URL(fileURLWithPath: queries!)) } catch { throw IndexCommandError("\(error)") }
+            do { queryMatrix = try VecsFile.readFloat(URL(fileURLWithPath: queries!)) } catch { throw InputError("\(error)") }
         }
         guard queryMatrix.columns == loaded.dimension else {
-            throw IndexCommandError("queries have \(queryMatrix.columns) dimensions, the index has \(loaded.dimension)")
+            throw InputError("queries have \(queryMatrix.columns) dimensions, the index has \(loaded.dimension)")
         }
         let results = loaded.search(batch: queryMatrix, k: k, ef: ef ?? config.hnsw.efSearch)
         if json {
@@ -66,11 +68,4 @@ struct SearchCommand: ParsableCommand {
             for n in list { print("  \(n.id)\t\(n.distance)") }
         }
     }
-}
-
-/// A failure of the vector-search commands that is about the input, not the command line: printed as
-/// "Error: …" without the usage text.
-struct IndexCommandError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

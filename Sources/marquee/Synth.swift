@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dataset
 import Foundation
+import MarqueeCLI
 import Support
 import VectorSearch
 

@@ -134,20 +134,6 @@ private func part(users: Int, items: Int, _ entries: [(Int32, Int32, Float, Int6
     #expect(SampledRankingProtocol(negatives: 100, k: 10, seed: 10).cases(train: train, test: test) != cases)
 }
 
-@Test func registryTrainsByNameAndNamesTheKnownOnes() throws {
-    let registry = ModelRegistry<Int>([
-        .init("popularity", "counts") { train, _ in Popularity(training: train) },
-    ])
-    let train = part(users: 2, items: 3, [(0, 0, 5, 0), (1, 0, 4, 0), (1, 2, 5, 0)])
-    let trained = try registry.train("popularity", on: train, context: 0)
-    #expect(trained.model.itemCount == 3 && trained.trainSeconds >= 0)
-    #expect(registry.unknown(["popularity", "als"]) == ["als"])
-    #expect(throws: EvaluationError.unknownModel(name: "als", known: ["popularity"])) {
-        try registry.train("als", on: train, context: 0)
-    }
-    #expect(EvaluationError.unknownModel(name: "als", known: ["popularity"]).description == "unknown model 'als' (known: popularity)")
-}
-
 @Test func protocolsWithNoTestUsersGiveZerosNotACrash() {
     let train = part(users: 2, items: 3, [(0, 0, 5, 0), (1, 1, 5, 0)])
     let test = part(users: 2, items: 3, [])

@@ -22,11 +22,15 @@ enum MarqueeBinaryError: Error, CustomStringConvertible {
     }
 }
 
-/// The built `marquee` executable: `$MARQUEE_BIN`, else next to the test bundle (the build's products
-/// folder), else under the package's `.build/{debug,release}/`.
-func marqueeBinary(filePath: String = #filePath) throws -> URL {
+/// A built executable of the package (`marquee`, `marquee-bench`): `$MARQUEE_BIN` (for `marquee`; its
+/// folder for the others), else next to the test bundle (the build's products folder), else under the
+/// package's `.build/{debug,release}/`.
+func marqueeBinary(named name: String = "marquee", filePath: String = #filePath) throws -> URL {
     var candidates: [URL] = []
-    if let path = ProcessInfo.processInfo.environment["MARQUEE_BIN"] { candidates.append(URL(fileURLWithPath: path)) }
+    if let path = ProcessInfo.processInfo.environment["MARQUEE_BIN"] {
+        let url = URL(fileURLWithPath: path)
+        candidates.append(name == "marquee" ? url : url.deletingLastPathComponent().appendingPathComponent(name))
+    }
     var folders: [URL] = []
     let argument0 = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     folders.append(argument0.deletingLastPathComponent())
@@ -36,14 +40,14 @@ func marqueeBinary(filePath: String = #filePath) throws -> URL {
     for folder in folders {
         var f = folder
         for _ in 0..<4 {
-            candidates.append(f.appendingPathComponent("marquee"))
+            candidates.append(f.appendingPathComponent(name))
             f = f.deletingLastPathComponent()
         }
     }
     // #filePath = <root>/Tests/MarqueeCLITests/RunMarquee.swift
     let root = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     for configuration in ["debug", "release"] {
-        candidates.append(root.appendingPathComponent(".build/\(configuration)/marquee"))
+        candidates.append(root.appendingPathComponent(".build/\(configuration)/\(name)"))
     }
     for c in candidates {
         var isDirectory: ObjCBool = false
@@ -55,11 +59,12 @@ func marqueeBinary(filePath: String = #filePath) throws -> URL {
     throw MarqueeBinaryError.notFound(looked: candidates.map(\.path))
 }
 
-/// Runs `marquee` with `arguments` in `directory` (default: a fresh temporary folder, so no config.yaml is
-/// picked up by accident) and returns its exit status and both outputs.
-func runMarquee(_ arguments: [String], in directory: URL? = nil) throws -> MarqueeRun {
+/// Runs `marquee` (or another executable of the package, `binary`) with `arguments` in `directory`
+/// (default: a fresh temporary folder, so no config.yaml is picked up by accident) and returns its exit
+/// status and both outputs.
+func runMarquee(_ arguments: [String], in directory: URL? = nil, binary: String = "marquee") throws -> MarqueeRun {
     let process = Process()
-    process.executableURL = try marqueeBinary()
+    process.executableURL = try marqueeBinary(named: binary)
     process.arguments = arguments
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

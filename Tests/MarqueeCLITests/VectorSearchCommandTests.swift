@@ -50,7 +50,7 @@ private func writeFvecs(_ rows: [[Float]], to url: URL) throws {
             #expect(abs(score - Double(0.9 / (0.81 + 0.01).squareRoot())) < 1e-4) // cosine of rows 0 and 1
         }
 
-        let ambiguous = try runMarquee(["similar", "--data", data.path, "--index", index, "--movie", "alpha"])
+        let ambiguous = try runMarquee(["similar", "--data", data.path, "--index", index, "--movie", "alph"])
         #expect(ambiguous.status != 0 && ambiguous.stderr.contains("Alpha II (1997)") && ambiguous.stderr.contains("Alpha (1995)"))
         let unknown = try runMarquee(["similar", "--data", data.path, "--index", index, "--movie", "Btea"])
         #expect(unknown.status != 0 && unknown.stderr.contains("Beta (1996)"))
@@ -66,7 +66,8 @@ private func writeFvecs(_ rows: [[Float]], to url: URL) throws {
         try writeFvecs(base, to: root.appendingPathComponent("b.fvecs"))
         try writeFvecs(queries, to: root.appendingPathComponent("q.fvecs"))
         let run = try runMarquee(["bench-ann", "--base", root.appendingPathComponent("b.fvecs").path,
-                                  "--queries", root.appendingPathComponent("q.fvecs").path, "--ef", "10,400", "--threads", "1", "--json"])
+                                  "--queries", root.appendingPathComponent("q.fvecs").path, "--ef", "10,400", "--threads", "1", "--json"],
+                                 binary: "marquee-bench")
         #expect(run.status == 0, "\(run.stderr)")
         let runs = run.json?["runs"] as? [[String: Any]]
         #expect(runs?.count == 2 && run.json?["build_seconds"] != nil && run.json?["index_bytes"] as? Int ?? 0 > 0)

@@ -5,7 +5,7 @@
 # quality: one random 80/20 split of Data/ml-latest-small per split seed written as two CSV files; both
 #   libraries train on the train file with the same factors, λ, α, iterations (implicit gets the matrix
 #   values 1 + α·r so its confidence equals Marquee's) for 3 seeds; both are scored by the same Swift
-#   code (`marquee als-bench`, implicit's vectors read from .npy): NDCG@10 and Recall@10, full ranking.
+#   code (`marquee-bench als-bench`, implicit's vectors read from .npy): NDCG@10 and Recall@10, full ranking.
 #   Then each library's out-of-the-box defaults: Marquee's config.yaml vs implicit's (factors 100,
 #   λ 0.01, α 1 on the binary matrix), on three split seeds.
 # speed: synthetic ML-20M (positives ≥ 4.0): 64 factors, 15 iterations, 2 threads, CG — alternating runs,
@@ -23,6 +23,7 @@ mkdir -p "$WORK"
 say "release build"
 swift build -c release >/dev/null 2>&1
 M="$MARQUEE_ROOT/.build/release/marquee"
+MB="$MARQUEE_ROOT/.build/release/marquee-bench"
 PY="python3 Tools/bench/als_implicit.py"
 export OPENBLAS_NUM_THREADS=1
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
@@ -35,12 +36,12 @@ quality() {
     $PY split --ratings Data/ml-latest-small/ratings.csv --train "$WORK/train.csv" --test "$WORK/test.csv" --seed 1 >/dev/null
     local mn=() mr=() pn=() pr=()
     for seed in 1 2 3; do
-        j=$("$M" als-bench --train "$WORK/train.csv" --test "$WORK/test.csv" --factors $F --regularization $L --alpha $A \
+        j=$("$MB" als-bench --train "$WORK/train.csv" --test "$WORK/test.csv" --factors $F --regularization $L --alpha $A \
             --iterations $I --seed $seed --threads 2)
         mn+=("$(field "$j" ndcg)"); mr+=("$(field "$j" recall)")
         $PY train --train "$WORK/train.csv" --out "$WORK/peer$seed" --factors $F --regularization $L --alpha $A \
             --iterations $I --seed $seed --threads 2 >/dev/null
-        j=$("$M" als-bench --train "$WORK/train.csv" --test "$WORK/test.csv" --peer "$WORK/peer$seed")
+        j=$("$MB" als-bench --train "$WORK/train.csv" --test "$WORK/test.csv" --peer "$WORK/peer$seed")
         pn+=("$(field "$j" ndcg)"); pr+=("$(field "$j" recall)")
         echo "seed $seed: marquee ndcg ${mn[-1]} recall ${mr[-1]} | implicit ndcg ${pn[-1]} recall ${pr[-1]}"
     done
@@ -51,10 +52,10 @@ quality() {
     say "out-of-the-box defaults: Marquee config.yaml vs implicit (factors 100, λ 0.01, α 1, binary values)"
     for split in 1 2 3; do
         $PY split --ratings Data/ml-latest-small/ratings.csv --train "$WORK/dtrain.csv" --test "$WORK/dtest.csv" --seed $split >/dev/null
-        j=$("$M" als-bench --train "$WORK/dtrain.csv" --test "$WORK/dtest.csv" --threads 2)
+        j=$("$MB" als-bench --train "$WORK/dtrain.csv" --test "$WORK/dtest.csv" --threads 2)
         $PY train --train "$WORK/dtrain.csv" --out "$WORK/dpeer" --factors 100 --regularization 0.01 --alpha 1 \
             --iterations 15 --seed 1 --threads 2 --values raw >/dev/null
-        k=$("$M" als-bench --train "$WORK/dtrain.csv" --test "$WORK/dtest.csv" --peer "$WORK/dpeer")
+        k=$("$MB" als-bench --train "$WORK/dtrain.csv" --test "$WORK/dtest.csv" --peer "$WORK/dpeer")
         echo "DEFAULTS split $split: marquee ndcg $(field "$j" ndcg) recall $(field "$j" recall) | implicit ndcg $(field "$k" ndcg) recall $(field "$k" recall)"
     done
 }

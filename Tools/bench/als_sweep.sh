@@ -16,7 +16,7 @@ WORK=/tmp/marquee-als-sweep
 mkdir -p "$WORK"
 say "release build"
 swift build -c release >/dev/null
-M="$MARQUEE_ROOT/.build/release/marquee"
+M="$MARQUEE_ROOT/.build/release/marquee-bench"
 python3 Tools/bench/als_implicit.py split --ratings Data/ml-latest-small/ratings.csv \
     --train "$WORK/train.csv" --test "$WORK/test.csv" --seed 1 >/dev/null
 OUT="$WORK/sweep.tsv"

@@ -34,8 +34,9 @@ done
 ensure_build_deps
 ensure_pip numpy hnswlib faiss-cpu
 say "swift build -c release"
-swift build -c release --product marquee >&2
+swift build -c release >&2
 MARQUEE=.build/release/marquee
+MARQUEE_BENCH=.build/release/marquee-bench
 PEERS="python3 Tools/bench/ann_peers.py"
 DATA="${MARQUEE_ANN_DATA:-/tmp/marquee-ann}"
 RESULTS="$(mktemp -d /tmp/marquee-ann-results.XXXXXX)"
@@ -78,8 +79,8 @@ for name in $SETS; do
     [ "$name" = 1m-64 ] && reps="${LARGE_REPS:-1}" # a 1M build takes minutes per side on 2 cores
     for rep in $(seq 1 "$reps"); do
         run_marquee() {
-            say "$name rep $rep: marquee bench-ann"
-            "$MARQUEE" bench-ann --base "$dir/base.fvecs" --queries "$dir/queries.fvecs" --groundtruth "$dir/groundtruth.ivecs" \
+            say "$name rep $rep: marquee-bench bench-ann"
+            "$MARQUEE_BENCH" bench-ann --base "$dir/base.fvecs" --queries "$dir/queries.fvecs" --groundtruth "$dir/groundtruth.ivecs" \
                 --metric l2 --m 16 --ef-construction 200 --threads "$THREADS" --json >"$RESULTS/$name.marquee.$rep.json"
         }
         run_hnswlib() {
@@ -97,7 +98,7 @@ dir="$DATA/$first"
 for metric in l2 ip; do
     for rep in $(seq 1 $((REPS + 1))); do
         say "$first flat $metric rep $rep"
-        "$MARQUEE" bench-ann --base "$dir/base.fvecs" --queries "$dir/queries.fvecs" --metric "$metric" --flat-only \
+        "$MARQUEE_BENCH" bench-ann --base "$dir/base.fvecs" --queries "$dir/queries.fvecs" --metric "$metric" --flat-only \
             --threads "$THREADS" --json >"$RESULTS/$first.marquee-flat-$metric.$rep.json"
         $PEERS faiss-flat "$dir/base.fvecs" "$dir/queries.fvecs" --metric "$metric" --threads "$THREADS" \
             >"$RESULTS/$first.faiss-flat-$metric.$rep.json"
@@ -115,14 +116,14 @@ if [ "$ALS" = 1 ]; then
     EFS=10,20,40,80,160
     for rep in $(seq 1 $((REPS + 1))); do
         d="$als_dir/als-cosine"
-        "$MARQUEE" bench-ann --base "$d/base.fvecs" --queries "$d/queries.fvecs" --groundtruth "$d/groundtruth.ivecs" --metric cosine \
+        "$MARQUEE_BENCH" bench-ann --base "$d/base.fvecs" --queries "$d/queries.fvecs" --groundtruth "$d/groundtruth.ivecs" --metric cosine \
             --ef "$EFS" --threads "$THREADS" --json >"$RESULTS/als-cosine.marquee.$rep.json"
         $PEERS hnswlib "$d/base.fvecs" "$d/queries.fvecs" "$d/groundtruth.ivecs" --metric cosine --ef "$EFS" --threads "$THREADS" \
             >"$RESULTS/als-cosine.hnswlib.$rep.json"
         d="$als_dir/als-ip"
         for strategy in graph l2-reduction; do
             side=marquee; [ "$strategy" = l2-reduction ] && side=marquee-l2-reduction
-            "$MARQUEE" bench-ann --base "$d/base.fvecs" --queries "$d/queries.fvecs" --groundtruth "$d/groundtruth.ivecs" --metric ip \
+            "$MARQUEE_BENCH" bench-ann --base "$d/base.fvecs" --queries "$d/queries.fvecs" --groundtruth "$d/groundtruth.ivecs" --metric ip \
                 --mips-strategy "$strategy" --ef "$EFS" --threads "$THREADS" --json >"$RESULTS/als-ip.$side.$rep.json"
         done
         $PEERS hnswlib "$d/base.fvecs" "$d/queries.fvecs" "$d/groundtruth.ivecs" --metric ip --ef "$EFS" --threads "$THREADS" \

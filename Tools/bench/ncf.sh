@@ -32,6 +32,7 @@ cd "$MARQUEE_ROOT"
 say "release build"
 swift build -c release >&2
 BIN="$MARQUEE_ROOT/.build/release/marquee"
+BENCH="$MARQUEE_ROOT/.build/release/marquee-bench"
 BENCH="$MARQUEE_ROOT/Tools/bench"
 WORK="${NCF_BENCH_DIR:-/tmp/marquee-ncf-bench}"
 mkdir -p "$WORK"
@@ -43,7 +44,7 @@ run_marquee() { # split-dir seed epochs out-prefix [score]
     /usr/bin/time -f "%M" -o "$4.rss" "$BIN" train --data "$1/train" --models-dir "$WORK/idx" --model neumf \
         "${ARCH[@]}" --epochs "$3" --seed "$2" --no-validation --out "$4.model" --json > "$4.json"
     if [ "${5:-}" = score ]; then
-        "$BIN" export-scores --model "$4.model" --users "$(users_of "$1")" --out "$4.npy"
+        "$BENCH" export-scores --model "$4.model" --users "$(users_of "$1")" --out "$4.npy"
         python3 "$BENCH/ncf_eval.py" "$1" "$4.npy" > "$4.metrics.json"
     fi
 }

@@ -11,7 +11,7 @@
 source "$(dirname "$0")/../lib/common.sh"
 cd "$MARQUEE_ROOT"
 ensure_build_deps
-swift build -c release --product marquee
+swift build -c release
 BIN="$(swift build -c release --show-bin-path)/marquee"
 OUT="${OUT:-/tmp/marquee-retrieval-bench}"
 REPS="${REPS:-3}"
@@ -30,7 +30,7 @@ run_dataset() {  # run_dataset NAME DATA CONFIG EVAL_USERS
         --retrieval-users "$users" --json > "$OUT/$name-loss.json"
     for rep in $(seq 1 "$REPS"); do
         say "$name: recommend latency, repetition $rep/$REPS"
-        lock "$BIN" bench-retrieval "${common[@]}" --ef "$EFS" --users 2000 --threads 2 --json > "$OUT/$name-latency-$rep.json"
+        lock "$(dirname "$BIN")/marquee-bench" bench-retrieval "${common[@]}" --ef "$EFS" --users 2000 --threads 2 --json > "$OUT/$name-latency-$rep.json"
     done
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MarqueeCLI
 import LinearAlgebra
 import Support
 import VectorSearch
@@ -89,9 +90,9 @@ struct BenchANNCommand: ParsableCommand {
         do {
             baseMatrix = try VecsFile.readFloat(URL(fileURLWithPath: base))
             queryMatrix = try VecsFile.readFloat(URL(fileURLWithPath: queries))
-        } catch { throw IndexCommandError("\(error)") }
+        } catch { throw InputError("\(error)") }
         guard baseMatrix.columns == queryMatrix.columns else {
-            throw IndexCommandError("base has \(baseMatrix.columns) dimensions, queries \(queryMatrix.columns)")
+            throw InputError("base has \(baseMatrix.columns) dimensions, queries \(queryMatrix.columns)")
         }
         func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
@@ -112,9 +113,9 @@ struct BenchANNCommand: ParsableCommand {
         var flatQPS: Double?
         if let groundtruth {
             let g: Matrix<Int32>
-            do { g = try VecsFile.readInt(URL(fileURLWithPath: groundtruth)) } catch { throw IndexCommandError("\(error)") }
+            do { g = try VecsFile.readInt(URL(fileURLWithPath: groundtruth)) } catch { throw InputError("\(error)") }
             guard g.rows == queryMatrix.rows, g.columns >= k else {
-                throw IndexCommandError("ground truth has \(g.rows)×\(g.columns), need \(queryMatrix.rows)×≥\(k)")
+                throw InputError("ground truth has \(g.rows)×\(g.columns), need \(queryMatrix.rows)×≥\(k)")
             }
             truth = (0..<g.rows).map { r in g.row(r).prefix(k).map { Int($0) } }
         } else {

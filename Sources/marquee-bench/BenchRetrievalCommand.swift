@@ -4,7 +4,9 @@ import Foundation
 import LinearAlgebra
 import Models
 import Retrieval
+import MarqueeCLI
 import Support
+import Workspace
 
 /// `marquee bench-retrieval`: in-process latency and throughput of `recommend`, exact vs HNSW candidates.
 struct BenchRetrievalCommand: ParsableCommand {
@@ -17,7 +19,7 @@ struct BenchRetrievalCommand: ParsableCommand {
         (mean, p50, p99 per call) and on --threads threads for the throughput. Explanations are off unless \
         --explain. Used by Tools/bench/retrieval.sh.
         """,
-        shouldDisplay: false
+
     )
 
     @OptionGroup var common: CommonOptions
@@ -61,14 +63,13 @@ struct BenchRetrievalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let config = try common.loadConfig()
-        let artifacts = Artifacts(common: common, config: config)
-        let dataset = try artifacts.loadDataset()
-        var options = try artifacts.retrievalOptions(model: "als")
-        if !explain { options.explain = 0 }
-        let hnsw = try artifacts.pipeline(model: "als", dataset: dataset, options: options)
+        var config = try common.loadConfig()
+        if !explain { config.set(\.retrieval.explain, 0, flag: "--explain") }
+        let workspace = try common.openWorkspace(config)
+        let options = try workspace.retrievalOptions(for: .als)
+        let hnsw = try workspace.pipeline(.als)
         let exact = hnsw.replacing(retriever: ExactRetriever(itemVectors: hnsw.model.itemVectors, dimension: hnsw.model.factors))
-        let userCount = dataset.interactions.userCount
+        let userCount = workspace.interactions.userCount
         let step = max(1, userCount / max(1, users))
         let sample = Array(stride(from: 0, to: userCount, by: step).prefix(users))
         let efs = try ef.map { text in
@@ -84,7 +85,7 @@ struct BenchRetrievalCommand: ParsableCommand {
         for value in efs {
             rows.append(try measure(hnsw.replacing(retriever: base.with(ef: value)), name: "hnsw", ef: value, sample: sample))
         }
-        let output = Output(data: artifacts.dataDirectory.lastPathComponent, users: sample.count, items: hnsw.model.itemCount,
+        let output = Output(data: workspace.datasetName, users: sample.count, items: hnsw.model.itemCount,
                             factors: hnsw.model.factors, candidates: options.candidates, k: k, rows: rows)
         if json { try printJSON(output); return }
         print("\(output.data): \(output.items) items × \(output.factors) factors; \(sample.count) users; N = \(options.candidates) candidates, K = \(k)")

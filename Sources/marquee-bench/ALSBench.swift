@@ -3,9 +3,11 @@ import Dataset
 import Evaluation
 import Foundation
 import LinearAlgebra
+import MarqueeCLI
 import Models
 import Support
 import VectorSearch
+import Workspace
 
 /// `marquee als-bench` (hidden): the ALS quality harness of `Tools/bench/als.sh` and `als_sweep.sh`.
 ///
@@ -15,7 +17,7 @@ import VectorSearch
 /// `user_ids.npy`, `item_ids.npy`, e.g. from `implicit`) by the very same code.
 struct ALSBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "als-bench", abstract: "ALS quality harness for the benchmark scripts.", shouldDisplay: false)
+        commandName: "als-bench", abstract: "ALS quality harness for the benchmark scripts.")
 
     @OptionGroup var common: CommonOptions
     @Option(name: .customLong("train"), help: "Train ratings file.") var trainFile: String
@@ -28,9 +30,10 @@ struct ALSBench: ParsableCommand {
     @Option(name: .customLong("speed-npy"), help: "Only time training on positives from DIR/users.npy, DIR/items.npy (dense indices).")
     var speedNpy: String?
     @Option var factors: Int?
+    @Option var regularization: Float?
     @Option var seed: UInt64?
     @Option var threads: Int?
-    @OptionGroup(title: "ALS options") var als: ALSTrainOptions
+    @OptionGroup(title: "ALS options") var als: ALSOptions
 
     struct Result: Encodable {
         var ndcg: Double
@@ -39,6 +42,17 @@ struct ALSBench: ParsableCommand {
         var seconds: Double
         var secondsPerIteration: Double
         enum CodingKeys: String, CodingKey { case ndcg, recall, users, seconds, secondsPerIteration = "seconds_per_iteration" }
+    }
+
+    /// The `als:` section with this command's flags, checked.
+    func configuration() throws -> ALSConfiguration {
+        var config = try common.loadConfig()
+        config.set(\.als.factors, factors, flag: "--factors")
+        config.set(\.als.regularization, regularization, flag: "--regularization")
+        config.set(\.als.seed, seed, flag: "--seed")
+        als.apply(to: &config)
+        try config.validate()
+        return config.als.configuration()
     }
 
     func run() throws {
@@ -71,7 +85,7 @@ struct ALSBench: ParsableCommand {
         if let peer {
             model = try Self.loadPeer(URL(fileURLWithPath: peer), train: train)
         } else {
-            let configuration = try config.als.configuration(factors: factors, seed: seed, overrides: als)
+            let configuration = try configuration()
             let (trained, report) = try ALS.train(on: train, configuration: configuration, threads: threads ?? Threads.count)
             model = trained
             result.seconds = report.seconds
@@ -89,7 +103,7 @@ struct ALSBench: ParsableCommand {
         let rows = Int(users.max() ?? -1) + 1, columns = Int(items.max() ?? -1) + 1
         let m = CSRMatrix(rows: rows, columns: columns, rowIndex: users, columnIndex: items,
                           values: [Float](repeating: 1, count: users.count), timestamps: [Int64](repeating: 0, count: users.count))
-        let configuration = try config.als.configuration(factors: factors, seed: seed, overrides: als)
+        let configuration = try configuration()
         let (_, report) = try ALS.train(positives: m, userIds: (0..<rows).map { Int32($0) }, itemIds: (0..<columns).map { Int32($0) },
                                         configuration: configuration, threads: threads ?? Threads.count, computeLoss: als.loss, progress: false)
         printError(String(format: "users %.3f s, items %.3f s over %d iterations", report.userSeconds, report.itemSeconds, configuration.iterations))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MarqueeCLI
 import Models
 import VectorSearch
 
@@ -14,7 +15,7 @@ struct ExportScores: ParsableCommand {
         Rows follow the users of --users (a CSV whose first column is userId, with a header line); columns \
         are the model's items in ascending movie id order. Users the model does not know get a row of NaN.
         """,
-        shouldDisplay: false
+
     )
 
     @Option(help: "An NCF model file (marquee train --model gmf|mlp|neumf).")

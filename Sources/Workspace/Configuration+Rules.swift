@@ -1,0 +1,169 @@
+import Foundation
+
+/// The allowed values of one configuration key. The same rule checks the key in `config.yaml` and the
+/// flag that overrides it (see `MarqueeConfig.set(_:_:flag:)`), so a value the flag refuses can never
+/// reach the code through the file.
+public struct ConfigRule: @unchecked Sendable {   // key paths are immutable values
+    /// The key as written in the file, `section.key`.
+    public let key: String
+    /// The allowed values, for people: `an integer in 2…200`, `a number in (0, 1)`,
+    /// `one of random, leave-last, time`.
+    public let limit: String
+    let keyPath: AnyKeyPath
+    /// A description of what is wrong with the value in a configuration, or nil when it is allowed.
+    let check: (MarqueeConfig) -> String?
+}
+
+extension MarqueeConfig {
+    /// Every key's rule, in file order. The README's limits table is this list (`marquee config --limits`).
+    public static let rules: [ConfigRule] = [
+        .text(\.data.path, "data.path"),
+        .number(\.data.threshold, "data.threshold", .closed(0.5, 5)),
+        .flag(\.data.skipBadLines, "data.skip_bad_lines"),
+        .flag(\.data.useCache, "data.use_cache"),
+        .text(\.paths.modelsDir, "paths.models_dir"),
+
+        .choice(\.evaluation.split, "evaluation.split"),
+        .number(\.evaluation.testFraction, "evaluation.test_fraction", .open(0, 1)),
+        .integer(\.evaluation.leaveLast, "evaluation.leave_last", 1...100_000),
+        .number(\.evaluation.timeCut, "evaluation.time_cut", .open(0, 1)),
+        .seed(\.evaluation.seed, "evaluation.seed"),
+        .integer(\.evaluation.k, "evaluation.k", 1...10_000),
+        .models(\.evaluation.models, "evaluation.models"),
+        .choice(\.evaluation.protocol, "evaluation.protocol"),
+        .integer(\.evaluation.negatives, "evaluation.negatives", 1...1_000_000),
+        .integer(\.evaluation.batchSize, "evaluation.batch_size", 1...65_536),
+
+        .integer(\.hnsw.m, "hnsw.m", 2...200),
+        .integer(\.hnsw.efConstruction, "hnsw.ef_construction", 1...100_000),
+        .integer(\.hnsw.efSearch, "hnsw.ef_search", 1...100_000),
+        .choice(\.hnsw.metric, "hnsw.metric"),
+
+        .integer(\.als.factors, "als.factors", 1...4096),
+        .number(\.als.regularization, "als.regularization", .closed(0, 1e6)),
+        .number(\.als.alpha, "als.alpha", .closed(0, 1e6)),
+        .integer(\.als.iterations, "als.iterations", 1...10_000),
+        .choice(\.als.solver, "als.solver"),
+        .integer(\.als.cgSteps, "als.cg_steps", 1...100),
+        .choice(\.als.confidence, "als.confidence"),
+        .seed(\.als.seed, "als.seed"),
+
+        .integer(\.ncf.factors, "ncf.factors", 1...1024),
+        .layers(\.ncf.layers, "ncf.layers"),
+        .integer(\.ncf.epochs, "ncf.epochs", 1...10_000),
+        .integer(\.ncf.batchSize, "ncf.batch_size", 1...1_048_576),
+        .number(\.ncf.learningRate, "ncf.learning_rate", .leftOpen(0, 10)),
+        .integer(\.ncf.negatives, "ncf.negatives", 1...1000),
+        .number(\.ncf.regularization, "ncf.regularization", .closed(0, 1e6)),
+        .seed(\.ncf.seed, "ncf.seed"),
+        .integer(\.ncf.patience, "ncf.patience", 0...10_000),
+        .flag(\.ncf.validation, "ncf.validation"),
+        .integer(\.ncf.validationUsers, "ncf.validation_users", 0...100_000_000),
+        .number(\.ncf.alpha, "ncf.alpha", .closed(0, 1)),
+
+        .integer(\.retrieval.candidates, "retrieval.candidates", 1...100_000),
+        .integer(\.retrieval.ef, "retrieval.ef", 1...100_000),
+        .choice(\.retrieval.scorer, "retrieval.scorer"),
+        .number(\.retrieval.popularityWeight, "retrieval.popularity_weight", .closed(0, 1)),
+        .integer(\.retrieval.minInteractions, "retrieval.min_interactions", 0...1_000_000),
+        .integer(\.retrieval.explain, "retrieval.explain", 0...100),
+    ]
+
+    /// The value `rule` checks, as written in a file (`16`, `cosine`, `[64, 32, 16, 8]`, `true`).
+    public func text(of rule: ConfigRule) -> String {
+        func show(_ value: Any) -> String {
+            switch value {
+            case let list as [Any]: return "[" + list.map(show).joined(separator: ", ") + "]"
+            case let kind as ModelKind: return kind.rawValue
+            case let raw as any RawRepresentable: return "\(raw.rawValue)"
+            default: return "\(value)"
+            }
+        }
+        return self[keyPath: rule.keyPath].map(show) ?? "?"
+    }
+
+    /// The rule of `key` (`hnsw.m`), if there is one.
+    public static func rule(for key: String) -> ConfigRule? { rules.first { $0.key == key } }
+}
+
+/// An interval of real numbers, with open or closed ends.
+public struct NumberInterval: Sendable, CustomStringConvertible {
+    public let lower: Double, upper: Double
+    public let lowerOpen: Bool, upperOpen: Bool
+
+    /// `[a, b]`.
+    public static func closed(_ a: Double, _ b: Double) -> NumberInterval { .init(lower: a, upper: b, lowerOpen: false, upperOpen: false) }
+    /// `(a, b)`.
+    public static func open(_ a: Double, _ b: Double) -> NumberInterval { .init(lower: a, upper: b, lowerOpen: true, upperOpen: true) }
+    /// `(a, b]`.
+    public static func leftOpen(_ a: Double, _ b: Double) -> NumberInterval { .init(lower: a, upper: b, lowerOpen: true, upperOpen: false) }
+
+    /// Whether `x` lies inside (NaN never does).
+    public func contains(_ x: Double) -> Bool {
+        (lowerOpen ? x > lower : x >= lower) && (upperOpen ? x < upper : x <= upper)
+    }
+
+    public var description: String {
+        func n(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
+        return (lowerOpen ? "(" : "[") + n(lower) + ", " + n(upper) + (upperOpen ? ")" : "]")
+    }
+}
+
+extension ConfigRule {
+    static func integer(_ path: KeyPath<MarqueeConfig, Int>, _ key: String, _ range: ClosedRange<Int>) -> ConfigRule {
+        let limit = "an integer in \(range.lowerBound)…\(range.upperBound)"
+        return ConfigRule(key: key, limit: limit, keyPath: path) { c in
+            let x = c[keyPath: path]
+            return range.contains(x) ? nil : "must be \(limit), got \(x)"
+        }
+    }
+
+    static func number<F: BinaryFloatingPoint>(_ path: KeyPath<MarqueeConfig, F>, _ key: String, _ interval: NumberInterval) -> ConfigRule {
+        ConfigRule(key: key, limit: "a number in \(interval)", keyPath: path) { c in
+            let x = c[keyPath: path]
+            return interval.contains(Double(x)) ? nil : "must be a number in \(interval), got \(x)"
+        }
+    }
+
+    static func choice<E: CaseIterable & RawRepresentable>(_ path: KeyPath<MarqueeConfig, E>, _ key: String) -> ConfigRule
+    where E.RawValue == String {
+        ConfigRule(key: key, limit: "one of " + E.allCases.map(\.rawValue).joined(separator: ", "), keyPath: path) { _ in nil }
+    }
+
+    static func flag(_ path: KeyPath<MarqueeConfig, Bool>, _ key: String) -> ConfigRule {
+        ConfigRule(key: key, limit: "true or false", keyPath: path) { _ in nil }
+    }
+
+    static func seed(_ path: KeyPath<MarqueeConfig, UInt64>, _ key: String) -> ConfigRule {
+        ConfigRule(key: key, limit: "an integer in 0…\(UInt64.max)", keyPath: path) { _ in nil }
+    }
+
+    static func text(_ path: KeyPath<MarqueeConfig, String>, _ key: String) -> ConfigRule {
+        ConfigRule(key: key, limit: "a non-empty path", keyPath: path) { c in
+            c[keyPath: path].isEmpty ? "must not be empty" : nil
+        }
+    }
+
+    static func models(_ path: KeyPath<MarqueeConfig, [ModelKind]>, _ key: String) -> ConfigRule {
+        let names = ModelKind.allCases.map(\.rawValue).joined(separator: ", ")
+        return ConfigRule(key: key, limit: "a non-empty list of distinct names among \(names)", keyPath: path) { c in
+            let list = c[keyPath: path]
+            if list.isEmpty { return "names no model (known: \(names))" }
+            if Set(list).count != list.count { return "names a model twice: \(list.map(\.rawValue).joined(separator: ","))" }
+            return nil
+        }
+    }
+
+    static func layers(_ path: KeyPath<MarqueeConfig, [Int]>, _ key: String) -> ConfigRule {
+        ConfigRule(key: key, limit: "1–16 widths in 1…4096, the first even (e.g. 64,32,16,8)", keyPath: path) { c in
+            let layers = c[keyPath: path]
+            let shown = layers.map(String.init).joined(separator: ",")
+            guard (1...16).contains(layers.count) else { return "must list 1–16 widths, got \(layers.count)" }
+            guard layers.allSatisfy({ (1...4096).contains($0) }) else { return "widths must be in 1…4096, got \(shown)" }
+            guard layers[0] >= 2, layers[0] % 2 == 0 else {
+                return "starts with the concatenated user+item embedding width, which must be even, got \(shown)"
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Dataset
+import Evaluation
+import Foundation
+import LinearAlgebra
+import Logging
+import Models
+import Retrieval
+import Support
+import VectorSearch
+
+/// What to evaluate: the `evaluation:` settings (split, K, protocol, models, …) and, optionally, the ANN
+/// loss of the two-stage pipeline.
+public struct EvaluationRequest: Sendable {
+    /// Split, K, protocol, models, negatives, seed and batch size.
+    public var settings: MarqueeConfig.EvaluationSection
+    /// Also serve the test users through the two-stage pipeline (nil: don't).
+    public var retrieval: RetrievalCheck?
+
+    /// The two-stage pipeline's part of an evaluation.
+    public struct RetrievalCheck: Sendable {
+        /// Exact candidates only, or exact against HNSW at each of `efValues`.
+        public var hnsw: Bool
+        /// HNSW search widths (default: config `retrieval.ef`).
+        public var efValues: [Int]?
+        /// Candidate counts N to compare (default: config `retrieval.candidates`).
+        public var candidateCounts: [Int]?
+        /// Serve at most this many test users (evenly spaced; nil: all).
+        public var maxUsers: Int?
+        /// Also serve each test user as a stranger who names their training likes.
+        public var foldIn: Bool
+
+        public init(hnsw: Bool, efValues: [Int]? = nil, candidateCounts: [Int]? = nil, maxUsers: Int? = nil, foldIn: Bool = false) {
+            self.hnsw = hnsw
+            self.efValues = efValues
+            self.candidateCounts = candidateCounts
+            self.maxUsers = maxUsers
+            self.foldIn = foldIn
+        }
+    }
+
+    /// - Parameters:
+    ///   - settings: default: the defaults of `evaluation:`.
+    ///   - models: overrides `settings.models`.
+    public init(settings: MarqueeConfig.EvaluationSection = .init(), models: [ModelKind]? = nil, retrieval: RetrievalCheck? = nil) {
+        self.settings = settings
+        if let models { self.settings.models = models }
+        self.retrieval = retrieval
+    }
+}
+
+extension Workspace {
+    /// Splits the dataset as `request` says, trains every model on the train part (with its config
+    /// settings and the evaluation seed) and ranks movies for every test user.
+    /// - Throws: `EvaluationError` (no test user, too many negatives), training errors.
+    public func evaluate(_ request: EvaluationRequest) throws -> EvaluationReport {
+        let s = request.settings
+        let data = interactions
+        let partition: Split
+        switch s.protocol == .looSampled ? .leaveLast : s.split {
+        case .random: partition = try Split.random(data, testFraction: s.testFraction, seed: s.seed)
+        case .leaveLast: partition = try Split.leaveLast(data, count: s.protocol == .looSampled ? 1 : s.leaveLast)
+        case .time: partition = try Split.time(data, quantile: s.timeCut)
+        }
+        let counts = DatasetCounts(users: data.userCount, items: data.itemCount, positives: data.positiveCount)
+        return try Self.evaluate(partition, counts: counts, dataName: datasetName, request: request, config: config, logger: logger)
+    }
+
+    /// Evaluates on a split the caller made (e.g. `Split.supplied` from two ratings files).
+    /// - Throws: `EvaluationError`, training errors.
+    public static func evaluate(_ partition: Split, counts: DatasetCounts, dataName: String, request: EvaluationRequest,
+                                config: MarqueeConfig, logger: Logger) throws -> EvaluationReport {
+        let s = request.settings
+        let loo = s.protocol == .looSampled
+        guard partition.testUserCount > 0 else { throw EvaluationError.noTestUser(split: partition.kind.name) }
+        if loo && s.negatives >= partition.train.itemCount {
+            logger.warning("\(EvaluationError.tooManyNegatives(asked: s.negatives, items: partition.train.itemCount - 1)); each user's held-out movie is ranked among all of their unrated movies instead")
+        }
+        logger.info("split \(partition.kind): \(partition.train.ratingCount) train ratings, \(partition.test.ratingCount) test positives of \(partition.testUserCount) users")
+
+        var results: [String: ModelResult] = [:]
+        var retrievalRows: [RetrievalLossRow] = []
+        var foldIns: [FoldInEvaluation.Result] = []
+        for kind in s.models {
+            logger.info("training \(kind)")
+            let trained = try kind.train(TrainingRequest(data: partition.train, config: config, seed: s.seed, logger: logger))
+            let model = trained.model.recommender
+            guard model.itemCount == partition.train.itemCount else {
+                throw EvaluationError.modelShape(name: kind.rawValue, items: model.itemCount, expected: partition.train.itemCount)
+            }
+            logger.info("evaluating \(kind)")
+            let start = DispatchTime.now().uptimeNanoseconds
+            func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+            if loo {
+                let metrics = SampledRankingProtocol(negatives: s.negatives, k: s.k, seed: s.seed, batchSize: s.batchSize)
+                    .evaluate(model, split: partition)
+                results[kind.rawValue] = .sampled(metrics, trainSeconds: trained.seconds, evaluationSeconds: elapsed())
+            } else {
+                let metrics = FullRankingProtocol(k: s.k, batchSize: s.batchSize).evaluate(model, split: partition)
+                results[kind.rawValue] = .full(metrics, trainSeconds: trained.seconds, evaluationSeconds: elapsed())
+            }
+            if let check = request.retrieval, let vectors = try trained.model.retrievalModel() {
+                logger.info("serving \(kind) through the retrieval pipeline")
+                let parts = RetrievalParts(kind: kind, vectors: vectors, split: partition, config: config, k: s.k, check: check)
+                retrievalRows += try parts.lossRows(logger: logger)
+                if check.foldIn { foldIns.append(try parts.foldIn()) }
+            }
+        }
+        return EvaluationReport(
+            dataset: counts, split: partition.kind.name, k: s.k, protocol: s.protocol.rawValue, negatives: loo ? s.negatives : nil,
+            models: results, order: s.models.map(\.rawValue), retrieval: request.retrieval == nil ? nil : retrievalRows,
+            foldIn: request.retrieval?.foldIn == true ? foldIns : nil, splitDescription: partition.kind.description, dataName: dataName)
+    }
+}
+
+/// One trained model served through the two-stage pipeline on a split: the ANN loss and the fold-in.
+private struct RetrievalParts {
+    let kind: ModelKind
+    let vectors: RetrievalModel
+    let split: Split
+    let config: MarqueeConfig
+    let k: Int
+    let check: EvaluationRequest.RetrievalCheck
+
+    func options(candidates: Int) -> RetrievalOptions {
+        let r = config.retrieval
+        // Explanations are off: the timings measure retrieval and re-ranking.
+        return RetrievalOptions(candidates: candidates, ef: r.ef, scorer: r.scorer == .dot ? kind.capabilities.defaultReranker : r.scorer,
+                                popularityWeight: r.popularityWeight, minInteractions: r.minInteractions, explain: 0)
+    }
+
+    func exactPipeline(candidates: Int) throws -> RecommendationPipeline {
+        try RecommendationPipeline(model: vectors, retriever: ExactRetriever(itemVectors: vectors.itemVectors, dimension: vectors.factors),
+                                   training: split.train, options: options(candidates: candidates))
+    }
+
+    func lossRows(logger: Logger) throws -> [RetrievalLossRow] {
+        let sweep = check.hnsw ? (check.efValues ?? [config.retrieval.ef]) : []
+        var hnsw: HNSWRetriever? = nil
+        if !sweep.isEmpty {
+            let start = Date()
+            hnsw = try HNSWRetriever.build(itemVectors: vectors.itemVectors, dimension: vectors.factors, ef: config.retrieval.ef,
+                                           parameters: HNSWIndex.Parameters(m: config.hnsw.m, efConstruction: config.hnsw.efConstruction,
+                                                                            mipsStrategy: .graph),
+                                           threads: Threads.count)
+            logger.info("built the \(kind) item index (\(vectors.itemCount) items) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        }
+        var rows: [RetrievalLossRow] = []
+        for n in check.candidateCounts ?? [config.retrieval.candidates] {
+            let exact = try exactPipeline(candidates: n)
+            rows += try RetrievalLossEvaluation(k: k, maxUsers: check.maxUsers).evaluate(
+                exact: exact, hnsw: { ef in exact.replacing(retriever: hnsw!.with(ef: ef)) }, efValues: sweep, test: split.test)
+        }
+        return rows
+    }
+
+    func foldIn() throws -> FoldInEvaluation.Result {
+        try FoldInEvaluation(k: k, maxUsers: check.maxUsers).evaluate(exactPipeline(candidates: config.retrieval.candidates), test: split.test)
+    }
+}

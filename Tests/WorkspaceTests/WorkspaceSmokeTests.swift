@@ -1,4 +1,0 @@
-import Testing
-@testable import Workspace
-
-@Test func workspaceTargetLinks() { #expect(Bool(true)) }
