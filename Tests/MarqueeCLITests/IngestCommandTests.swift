@@ -41,3 +41,17 @@ import Testing
     let skipping = try runMarquee(["ingest", "--data", root.path, "--no-cache", "--json", "--skip-bad-lines"])
     #expect(skipping.status == 0 && skipping.json?["skipped"] as? Int == 1 && skipping.json?["ratings"] as? Int == 1)
 }
+
+@Test func versionAndHelpListWhatUsersRun() throws {
+    let version = try runMarquee(["--version"])
+    #expect(version.status == 0 && version.stdout == "0.10.0\n")
+    let help = try runMarquee(["--help"])
+    for command in ["ingest", "train", "build-index", "recommend", "similar", "search", "evaluate", "export", "import", "config"] {
+        #expect(help.stdout.contains("  \(command)"), "\(command) missing from --help")
+    }
+    #expect(!help.stdout.contains("als-bench") && !help.stdout.contains("bench-ann"))
+    let bench = try runMarquee(["--help"], binary: "marquee-bench")
+    #expect(bench.stdout.contains("als-bench") && bench.stdout.contains("bench-retrieval"))
+    let evaluate = try runMarquee(["evaluate", "--help"])
+    #expect(evaluate.stdout.contains("random, leave-last, time") || evaluate.stdout.contains("leave-last"))
+}
