@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "marquee", targets: ["marquee"]),
+        .executable(name: "marquee-bench", targets: ["marquee-bench"]),
         .library(name: "Dataset", targets: ["Dataset"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "VectorSearch", targets: ["VectorSearch"]),
@@ -63,6 +64,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
+        ),
+        .executableTarget(
+            name: "marquee-bench",
+            dependencies: [
+                "TextEmbedding", "VectorSearch", "LinearAlgebra", "Support",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: hotFlags
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Support"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
