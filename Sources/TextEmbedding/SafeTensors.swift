@@ -10,8 +10,12 @@ import Foundation
 public final class SafeTensors: @unchecked Sendable {
     /// The element types of the format, with their sizes in bytes.
     public enum DType: String, Sendable, CaseIterable {
+        /// Floating point of 64, 32 and 16 bits, and bfloat16 (the top half of a Float32); all four
+        /// read as Float.
         case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16"
+        /// Integers and booleans (listed so that a file holding them opens; they do not read as Float).
         case i64 = "I64", i32 = "I32", i16 = "I16", i8 = "I8", u8 = "U8", bool = "BOOL"
+        /// Unsigned integers.
         case u16 = "U16", u32 = "U32", u64 = "U64"
 
         /// Bytes per element.

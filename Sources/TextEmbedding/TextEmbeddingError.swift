@@ -24,6 +24,7 @@ public enum TextEmbeddingError: Error, CustomStringConvertible, Equatable {
     /// An argument outside what the model supports.
     case invalidArgument(name: String, reason: String)
 
+    /// The message shown to a person: the file, the field or tensor, and what is wrong.
     public var description: String {
         switch self {
         case let .cannotRead(path, reason): return "\(path): cannot read (\(reason))"

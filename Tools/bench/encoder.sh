@@ -33,8 +33,8 @@ python3 "$REF" texts Data/ml-latest-small/movies.csv "$OUT" > "$OUT/sets.json"
 for set in titles title-genres stress; do
     texts="$OUT/$set.txt"
     # Marquee's batches hold whole texts up to a token budget: BATCH texts' worth at this set's mean length.
-    budget=$(python3 -c "import sys; sys.path.insert(0, '$MARQUEE_ROOT/Tools/bench'); import encoder_reference as r; \
-t = r.read_texts('$texts'); print(max(1, round($BATCH * (2 + sum(len(x.split()) for x in t) * 1.3 / len(t)))))")
+    mean=$(python3 "$REF" mean-tokens "$texts" 2>/dev/null)
+    budget=$(python3 -c "print(max(1, round($BATCH * $mean)))")
     reps="$REPS"; [ "$set" = stress ] && reps=1
     for rep in $(seq 1 "$reps"); do
         run_marquee() { say "$set rep $rep: marquee"; "$BIN" encode --input "$texts" --out "$OUT/$set-marquee.npy" \

