@@ -114,11 +114,7 @@ extension SentenceEncoder {
             s.projected.update(from: s.hidden, count: tokens * h)
             BLAS.sgemm(transB: true, m: tokens, n: h, k: h, a: s.context, lda: h, b: layer.attentionOutputWeight, ldb: h,
                        beta: 1, c: s.projected, ldc: h)
-            for t in 0..<tokens {
-                TransformerKernels.biasLayerNorm(s.projected + t * h, bias: layer.attentionOutputBias, into: s.hidden + t * h,
-                                                 columns: h, gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta,
-                                                 epsilon: c.layerNormEpsilon)
-            }
+            normalizeProjected(tokens, s, bias: layer.attentionOutputBias, gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta)
 
             // Feed-forward: GELU(x·W₁ᵀ + b₁)·W₂ᵀ + b₂, onto the residual, then LayerNorm.
             TransformerKernels.fillRows(s.intermediate, rows: tokens, with: layer.intermediateBias, columns: inner)
@@ -128,11 +124,7 @@ extension SentenceEncoder {
             s.projected.update(from: s.hidden, count: tokens * h)
             BLAS.sgemm(transB: true, m: tokens, n: h, k: inner, a: s.intermediate, lda: inner, b: layer.outputWeight, ldb: inner,
                        beta: 1, c: s.projected, ldc: h)
-            for t in 0..<tokens {
-                TransformerKernels.biasLayerNorm(s.projected + t * h, bias: layer.outputBias, into: s.hidden + t * h,
-                                                 columns: h, gamma: layer.outputNormGamma, beta: layer.outputNormBeta,
-                                                 epsilon: c.layerNormEpsilon)
-            }
+            normalizeProjected(tokens, s, bias: layer.outputBias, gamma: layer.outputNormGamma, beta: layer.outputNormBeta)
         }
 
         // Mean pooling over each sequence's tokens, then unit length.
@@ -141,6 +133,16 @@ extension SentenceEncoder {
             let length = sequences[text].count
             TransformerKernels.meanPoolNormalized(s.hidden + row * h, rows: length, columns: h, out: output + text * h)
             row += length
+        }
+    }
+
+    /// hidden ← LayerNorm(projected + bias)·γ + β, token by token (`projected` holds residual + product).
+    private func normalizeProjected(_ tokens: Int, _ s: Scratch, bias: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
+                                    beta: UnsafePointer<Float>) {
+        let h = configuration.hiddenSize
+        for t in 0..<tokens {
+            TransformerKernels.biasLayerNorm(s.projected + t * h, bias: bias, into: s.hidden + t * h, columns: h,
+                                             gamma: gamma, beta: beta, epsilon: configuration.layerNormEpsilon)
         }
     }
 }
