@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "marquee-bench",
             dependencies: [
-                "MarqueeCLI", "Workspace", "Dataset", "Models", "VectorSearch", "Evaluation", "Retrieval", "LinearAlgebra", "Support",
+                "MarqueeCLI", "Workspace", "TextEmbedding", "Dataset", "Models", "VectorSearch", "Evaluation", "Retrieval", "LinearAlgebra", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

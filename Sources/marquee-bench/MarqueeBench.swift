@@ -11,7 +11,7 @@ struct MarqueeBench: ParsableCommand {
         commandName: "marquee-bench",
         abstract: "Benchmark harnesses for the scripts in Tools/bench/.",
         version: MarqueeVersion.current,
-        subcommands: [ALSBench.self, ExportScores.self, BenchRetrievalCommand.self, BenchANNCommand.self]
+        subcommands: [ALSBench.self, ExportScores.self, BenchRetrievalCommand.self, BenchANNCommand.self, EncodeCommand.self]
     )
 
     static func main() {

@@ -1,4 +1,0 @@
-import Testing
-@testable import TextEmbedding
-
-@Test func textEmbeddingTargetLinks() { #expect(Bool(true)) }
