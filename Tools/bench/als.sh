@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Marquee's ALS against the `implicit` library (implicit.cpu.als.AlternatingLeastSquares), same machine,
-# same script. Run under the bench lock:  flock /tmp/marquee-bench.lock Tools/bench/als.sh [quality|speed|all]
+# same script. Run under both locks:  flock /tmp/marquee-build.lock flock /tmp/marquee-bench.lock Tools/bench/als.sh [quality|speed|all]
 #
 # quality: one random 80/20 split of Data/ml-latest-small per split seed written as two CSV files; both
 #   libraries train on the train file with the same factors, λ, α, iterations (implicit gets the matrix
