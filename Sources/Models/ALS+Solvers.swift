@@ -1,5 +1,6 @@
 import Dataset
 import LinearAlgebra
+import Support
 
 /// One side's positives as rows of (column, confidence) pairs: c = 1 + α·r.
 struct ConfidenceRows: Sendable {

@@ -3,6 +3,7 @@ import Dataset
 import Foundation
 import LinearAlgebra
 import Models
+import Support
 
 /// The options only ALS takes (`marquee train --model als`).
 struct ALSTrainOptions: ParsableArguments {

@@ -2,6 +2,7 @@ import Dataset
 import Foundation
 import LinearAlgebra
 import Models
+import Support
 import Testing
 import VectorSearch
 @testable import Retrieval

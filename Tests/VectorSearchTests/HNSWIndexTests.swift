@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 @testable import VectorSearch
 
@@ -33,7 +34,7 @@ import Testing
         let results = UnsafeMutableBufferPointer<[Neighbor]>.allocate(capacity: Self.queries.rows)
         results.initialize(repeating: [])
         defer { results.deallocate() }
-        let box = UnsafeSendableBox(results)
+        let box = UnsafeSendable(results)
         DispatchQueue.concurrentPerform(iterations: Self.queries.rows) { i in
             box.value[i] = Self.index.search(Array(Self.queries.row(i)), k: 10, ef: 40)
         }
@@ -123,5 +124,3 @@ import Testing
     }
 }
 
-/// Lets a test share a buffer across `concurrentPerform` workers that write disjoint elements.
-struct UnsafeSendableBox<T>: @unchecked Sendable { var value: T; init(_ v: T) { value = v } }
