@@ -66,7 +66,7 @@ let package = Package(
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Support"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
-        .testTarget(name: "DatasetTests", dependencies: ["Dataset", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Support", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Dataset"]),
         .testTarget(name: "VectorSearchTests", dependencies: ["VectorSearch", "LinearAlgebra", "Support"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Models", "Dataset"]),
