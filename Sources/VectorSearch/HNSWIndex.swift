@@ -100,6 +100,8 @@ public final class HNSWIndex: @unchecked Sendable {
     var levelGenerator: SeededGenerator
     /// Zero vectors refused under cosine, over the index's life.
     public internal(set) var refusedZeroVectors: [Int] = []
+    /// Where the ids came from (`.rows` when the vectors came without ids); saved with the index.
+    public internal(set) var idSource: IDSource = .unknown
 
     let rwLock = ReadWriteLock()
     let stripes = StripedLocks()

@@ -103,7 +103,7 @@ struct Artifacts {
         let start = Date()
         let index = try HNSWIndex.build(
             vectors: Matrix(rows: model.itemCount, columns: model.factors, values: model.itemVectors),
-            ids: items.externalIds.map { Int($0) }, metric: .innerProduct, parameters: parameters,
+            ids: items.externalIds.map { Int($0) }, idSource: .dataset, metric: .innerProduct, parameters: parameters,
             progress: ProgressReporter("building HNSW index", total: model.itemCount))
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
         try index.save(to: url)

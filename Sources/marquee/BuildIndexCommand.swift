@@ -12,9 +12,11 @@ struct BuildIndexCommand: ParsableCommand {
         discussion: """
         Input is either a model artefact with item factors (--model, e.g. an ALS model: any artefact with \
         Float section item_factors and Int32 section item_ids, whose ids are the dataset's movie ids) or a \
-        plain embedding file (--embeddings FILE.npy | FILE.fvecs; ids are row numbers, or FILE.ids.npy when \
-        present). Under cosine, all-zero vectors (items without training signal) are kept out of the index \
-        and reported. Defaults come from the hnsw: section of config.yaml.
+        plain embedding file (--embeddings FILE.npy | FILE.fvecs) whose ids come from --ids IDS.npy (int32 or \
+        int64, one distinct id per row), else from FILE.ids.npy when present, else are row numbers. The index \
+        records which: an index whose ids are row numbers is refused by similar and recommend. Under cosine, \
+        all-zero vectors (items without training signal) are kept out of the index and reported. Defaults \
+        come from the hnsw: section of config.yaml.
         """
     )
 
@@ -25,6 +27,9 @@ struct BuildIndexCommand: ParsableCommand {
 
     @Option(name: .long, help: "Embedding file: .npy (2-D float32/float64) or .fvecs.")
     var embeddings: String?
+
+    @Option(name: .long, help: "With --embeddings: the ids of its rows, a .npy of int32/int64 (e.g. movie ids).")
+    var ids: String?
 
     @Option(name: .long, help: "cosine, ip (inner product) or l2. Default: config hnsw.metric.")
     var metric: String?
@@ -52,6 +57,7 @@ struct BuildIndexCommand: ParsableCommand {
 
     func validate() throws {
         guard (model == nil) != (embeddings == nil) else { throw ValidationError("give exactly one of --model FILE or --embeddings FILE") }
+        if ids != nil && embeddings == nil { throw ValidationError("--ids goes with --embeddings (a model file holds its own ids)") }
         if let metric, Metric(name: metric) == nil { throw ValidationError("unknown --metric '\(metric)'; use cosine, ip or l2") }
         if MIPSStrategy(rawValue: mipsStrategy) == nil { throw ValidationError("unknown --mips-strategy '\(mipsStrategy)'; use l2-reduction or graph") }
         if let m, !(2...200).contains(m) { throw ValidationError("--m must be in 2...200") }
@@ -64,6 +70,7 @@ struct BuildIndexCommand: ParsableCommand {
         var vectors: Int
         var dimension: Int
         var metric: String
+        var ids: String
         var refused_zero_vectors: Int
         var refused_ids: [Int]
         var build_seconds: Double
@@ -78,7 +85,8 @@ struct BuildIndexCommand: ParsableCommand {
         let input = URL(fileURLWithPath: model ?? embeddings!)
         let items: EmbeddingMatrix
         do {
-            items = model != nil ? try EmbeddingStore.importFactors(fromModel: input) : try EmbeddingStore.importMatrix(from: input)
+            items = model != nil ? try EmbeddingStore.importFactors(fromModel: input)
+                : try EmbeddingStore.importMatrix(from: input, idsFile: ids.map { URL(fileURLWithPath: $0) })
         } catch {
             throw IndexCommandError("\(error)")
         }
@@ -96,8 +104,8 @@ struct BuildIndexCommand: ParsableCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         let index: HNSWIndex
         do {
-            index = try HNSWIndex.build(vectors: items.matrix, ids: items.ids, metric: metric, parameters: parameters,
-                                        threads: threads ?? Threads.count, progress: progress)
+            index = try HNSWIndex.build(vectors: items.matrix, ids: items.ids, idSource: items.idSource, metric: metric,
+                                        parameters: parameters, threads: threads ?? Threads.count, progress: progress)
         } catch let error as VectorIndexError {
             throw IndexCommandError("\(input.path): \(error)")
         }
@@ -107,13 +115,17 @@ struct BuildIndexCommand: ParsableCommand {
         let refused = index.refusedZeroVectors
         if json {
             try printJSON(Summary(path: output.path, vectors: index.liveCount, dimension: index.dimension, metric: metric.rawValue,
-                                  refused_zero_vectors: refused.count, refused_ids: refused, build_seconds: seconds, bytes: bytes))
+                                  ids: index.idSource.rawValue, refused_zero_vectors: refused.count, refused_ids: refused,
+                                  build_seconds: seconds, bytes: bytes))
             return
         }
         print("indexed \(index.liveCount) vectors of dimension \(index.dimension) (\(metric), m=\(parameters.m), efConstruction=\(parameters.efConstruction)) in \(String(format: "%.2f", seconds)) s")
         if !refused.isEmpty {
             let shown = refused.prefix(20).map(String.init).joined(separator: ", ")
             print("kept out \(refused.count) all-zero vectors (no direction for cosine; e.g. items without training signal): ids \(shown)\(refused.count > 20 ? ", …" : "")")
+        }
+        if index.idSource == .rows {
+            print("ids are row numbers (no --ids file): similar and recommend will refuse this index")
         }
         print("wrote \(output.path) (\(bytes) bytes)")
     }

@@ -56,6 +56,10 @@ struct SimilarCommand: ParsableCommand {
         } catch { throw IndexCommandError("\(error)") }
         let loaded: HNSWIndex
         do { loaded = try HNSWIndex.load(from: URL(fileURLWithPath: index)) } catch { throw IndexCommandError("\(error)") }
+        guard loaded.idSource != .rows else {
+            throw IndexCommandError("\(index) was built from an embedding file without ids; its ids are row numbers, not movie ids; "
+                                    + "rebuild it with build-index --embeddings FILE --ids IDS.npy, or from a model (--model)")
+        }
 
         let query: Movie
         if let movieId {
