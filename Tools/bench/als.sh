@@ -21,8 +21,8 @@ REPS=${REPS:-3}
 WORK=/tmp/marquee-als-bench
 mkdir -p "$WORK"
 say "release build"
-swift build -c release >/dev/null 2>&1
-M="$MARQUEE_ROOT/.build/release/marquee"
+release_build >/dev/null 2>&1
+M="$(release_bin_path)/marquee"
 PY="python3 Tools/bench/als_implicit.py"
 export OPENBLAS_NUM_THREADS=1
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }

@@ -33,9 +33,9 @@ done
 
 ensure_build_deps
 ensure_pip numpy hnswlib faiss-cpu
-say "swift build -c release"
-swift build -c release --product marquee >&2
-MARQUEE=.build/release/marquee
+say "release build"
+release_build --product marquee >&2
+MARQUEE="$(release_bin_path)/marquee"
 PEERS="python3 Tools/bench/ann_peers.py"
 DATA="${MARQUEE_ANN_DATA:-/tmp/marquee-ann}"
 RESULTS="$(mktemp -d /tmp/marquee-ann-results.XXXXXX)"

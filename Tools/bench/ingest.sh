@@ -21,8 +21,8 @@ REPS="${2:-3}"
 SMALL="$MARQUEE_ROOT/Data/ml-latest-small"
 
 say "release build"
-swift build -c release 2>&1 | tail -1 >&2
-BIN="$MARQUEE_ROOT/.build/release/marquee"
+release_build 2>&1 | tail -1 >&2
+BIN="$(release_bin_path)/marquee"
 if [ ! -f "$DATA/ratings.csv" ]; then
     say "generating $DATA (marquee synth --shape ml-20m --seed 42)"
     "$BIN" synth --shape ml-20m --seed 42 --out "$DATA" >&2

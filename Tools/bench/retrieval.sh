@@ -12,8 +12,8 @@
 source "$(dirname "$0")/../lib/common.sh"
 cd "$MARQUEE_ROOT"
 ensure_build_deps
-swift build -c release --product marquee
-BIN="$(swift build -c release --show-bin-path)/marquee"
+release_build --product marquee
+BIN="$(release_bin_path)/marquee"
 OUT="${OUT:-/tmp/marquee-retrieval-bench}"
 REPS="${REPS:-3}"
 EFS="${EFS:-10,20,40,80,160,320}"
