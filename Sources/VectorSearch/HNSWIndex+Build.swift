@@ -151,6 +151,7 @@ extension HNSWIndex {
             let scratch = pool.take(nodes: count)
             insert(UInt32(start), scratch: scratch)
             pool.give(scratch)
+            progress?.advance()
             start += 1
         }
         let remaining = count - start
