@@ -1,14 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Hot targets are compiled for x86-64-v3 (AVX2 + FMA) in release builds so that SIMD
-// `addingProduct` becomes a real FMA instruction. Set MARQUEE_PORTABLE=1 to build for baseline x86-64.
-let portable = Context.environment["MARQUEE_PORTABLE"] != nil
-#if arch(x86_64)
-let hotFlags: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]
-#else
-let hotFlags: [SwiftSetting] = []
-#endif
+// No unsafe flags here, so a package that depends on Marquee by version builds it with a plain
+// `swift build`. Marquee's own fast release builds (AVX2 + FMA, x86-64-v3) add the CPU flags on the
+// command line, from one place: `release_build` in Tools/lib/common.sh (see the README, "CPU").
 
 let package = Package(
     name: "Marquee",
@@ -38,19 +33,16 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
-        .target(name: "LinearAlgebra", dependencies: ["CBLAS"], swiftSettings: hotFlags),
-        .target(name: "Support", swiftSettings: hotFlags),
-        .target(name: "Dataset", dependencies: ["Support", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-                swiftSettings: hotFlags),
-        .target(name: "Models", dependencies: ["Dataset", "LinearAlgebra", "Support"], swiftSettings: hotFlags),
-        .target(name: "VectorSearch", dependencies: ["LinearAlgebra", "Support"], swiftSettings: hotFlags),
-        .target(name: "Retrieval", dependencies: ["Dataset", "Models", "VectorSearch", "LinearAlgebra", "Support"],
-                swiftSettings: hotFlags),
-        .target(name: "Evaluation", dependencies: ["Dataset", "Models", "LinearAlgebra", "Retrieval"], swiftSettings: hotFlags),
-        .target(name: "TextEmbedding", dependencies: ["LinearAlgebra", "Support"], swiftSettings: hotFlags),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
+        .target(name: "Support"),
+        .target(name: "Dataset", dependencies: ["Support", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Models", dependencies: ["Dataset", "LinearAlgebra", "Support"]),
+        .target(name: "VectorSearch", dependencies: ["LinearAlgebra", "Support"]),
+        .target(name: "Retrieval", dependencies: ["Dataset", "Models", "VectorSearch", "LinearAlgebra", "Support"]),
+        .target(name: "Evaluation", dependencies: ["Dataset", "Models", "LinearAlgebra", "Retrieval", "Support"]),
+        .target(name: "TextEmbedding", dependencies: ["LinearAlgebra", "Support"]),
         .target(name: "Charts"),
-        .target(name: "Simulation", dependencies: ["Dataset", "Models", "Retrieval", "Evaluation", "LinearAlgebra", "Support"],
-                swiftSettings: hotFlags),
+        .target(name: "Simulation", dependencies: ["Dataset", "Models", "Retrieval", "Evaluation", "LinearAlgebra", "Support"]),
         .target(name: "Workspace", dependencies: [
             "Dataset", "Models", "VectorSearch", "Retrieval", "Evaluation", "Simulation", "Charts", "TextEmbedding",
             "LinearAlgebra", "Support",
@@ -78,11 +70,11 @@ let package = Package(
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Support"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
-        .testTarget(name: "DatasetTests", dependencies: ["Dataset", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Support", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Dataset"]),
         .testTarget(name: "VectorSearchTests", dependencies: ["VectorSearch", "LinearAlgebra", "Support"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Models", "Dataset"]),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Evaluation", "Models", "Dataset", "VectorSearch", "LinearAlgebra"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Evaluation", "Models", "Dataset", "VectorSearch", "LinearAlgebra", "Support"]),
         .testTarget(name: "TextEmbeddingTests", dependencies: ["TextEmbedding", "LinearAlgebra", "Support"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Evaluation", "Retrieval", "Models", "Dataset"]),

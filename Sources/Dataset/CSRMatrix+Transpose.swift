@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension CSRMatrix {
     /// The transpose of the matrix held in the given buffers, by a stable counting sort on the column
@@ -10,7 +11,7 @@ extension CSRMatrix {
     /// - Complexity: O(nnz + rows + threads × columns).
     static func transpose(
         rows: Int, columns: Int, rowStart: UnsafeBufferPointer<Int>, columnIndex: UnsafeBufferPointer<Int32>,
-        values: UnsafeBufferPointer<Float>, timestamps: UnsafeBufferPointer<Int64>, threads: Int = ParallelWork.defaultThreads,
+        values: UnsafeBufferPointer<Float>, timestamps: UnsafeBufferPointer<Int64>, threads: Int = Threads.count,
         reusing spare: inout [Int32]
     ) -> CSRMatrix {
         let nnz = columnIndex.count
@@ -31,11 +32,13 @@ extension CSRMatrix {
 
         var cursor = [Int](repeating: 0, count: parts * columns)
         cursor.withUnsafeMutableBufferPointer { cursorBuffer in
-            let shared = Unchecked((cursor: cursorBuffer, rowStart: rowStart, columnIndex: columnIndex))
-            ParallelWork.run(parts, threads: parts) { w in
-                let s = shared.value
-                let count = s.cursor.baseAddress! + w * columns
-                for p in s.rowStart[split[w]]..<s.rowStart[split[w + 1]] { count[Int(s.columnIndex[p])] += 1 }
+            let shared = UnsafeSendable((cursor: cursorBuffer, rowStart: rowStart, columnIndex: columnIndex))
+            parallelFor(parts, threads: parts) { range, _ in
+                for w in range {
+                    let s = shared.value
+                    let count = s.cursor.baseAddress! + w * columns
+                    for p in s.rowStart[split[w]]..<s.rowStart[split[w + 1]] { count[Int(s.columnIndex[p])] += 1 }
+                }
             }
         }
         var start = [Int](repeating: 0, count: columns + 1)
@@ -58,19 +61,21 @@ extension CSRMatrix {
             outValues = LargeArray.make(Float.self, count: nnz) { valueOut in
                 outTimes = LargeArray.make(Int64.self, count: nnz) { timeOut in
                     cursor.withUnsafeMutableBufferPointer { cursorBuffer in
-                        let shared = Unchecked((cursorBuffer, columnOut, valueOut, timeOut, rowStart, columnIndex, values, timestamps))
-                        ParallelWork.run(parts, threads: parts) { w in
-                            let (cursorAll, cOut, vOut, tOut, rs, ci, vs, ts) = shared.value
-                            let next = cursorAll.baseAddress! + w * columns
-                            for r in split[w]..<split[w + 1] {
-                                let row = Int32(truncatingIfNeeded: r)
-                                for p in rs[r]..<rs[r + 1] {
-                                    let c = Int(ci[p])
-                                    let q = next[c]
-                                    next[c] = q + 1
-                                    cOut[q] = row
-                                    vOut[q] = vs[p]
-                                    tOut[q] = ts[p]
+                        let shared = UnsafeSendable((cursorBuffer, columnOut, valueOut, timeOut, rowStart, columnIndex, values, timestamps))
+                        parallelFor(parts, threads: parts) { range, _ in
+                            for w in range {
+                                let (cursorAll, cOut, vOut, tOut, rs, ci, vs, ts) = shared.value
+                                let next = cursorAll.baseAddress! + w * columns
+                                for r in split[w]..<split[w + 1] {
+                                    let row = Int32(truncatingIfNeeded: r)
+                                    for p in rs[r]..<rs[r + 1] {
+                                        let c = Int(ci[p])
+                                        let q = next[c]
+                                        next[c] = q + 1
+                                        cOut[q] = row
+                                        vOut[q] = vs[p]
+                                        tOut[q] = ts[p]
+                                    }
                                 }
                             }
                         }

@@ -183,12 +183,13 @@ enum DatasetCache {
         let parts = ["timestamps", "columns", "values", "rowStart"]
         let sections = parts.flatMap { part in names.map { "\($0).\(part)" } }
         if verifyMatrices {
-            let lock = NSLock()
-            let box = ErrorBox(count: sections.count)
-            ParallelWork.run(sections.count) { i in
-                do { try reader.verify(sections[i]) } catch { lock.lock(); box.errors[i] = error; lock.unlock() }
+            let errors = Locked([Error?](repeating: nil, count: sections.count))
+            parallelFor(sections.count) { range, _ in
+                for i in range {
+                    do { try reader.verify(sections[i]) } catch { errors.withLock { $0[i] = error } }
+                }
             }
-            if let error = box.errors.compactMap({ $0 }).first { throw error }
+            if let error = errors.current.compactMap({ $0 }).first { throw error }
         }
 
         var result: [CSRMatrix] = []
@@ -210,12 +211,6 @@ enum DatasetCache {
                                     values: values, timestamps: times))
         }
         return (result[0], result[1])
-    }
-
-    /// Errors of the parallel verification, one slot per section (written under a lock).
-    private final class ErrorBox: @unchecked Sendable {
-        var errors: [Error?]
-        init(count: Int) { errors = Array(repeating: nil, count: count) }
     }
 
     /// Off with `MARQUEE_CACHE_NO_VERIFY` set, to measure what verifying the matrix sections costs.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A non-owning view of ratings in columns (one parsed chunk, or a whole `RatingTable`).
 struct RatingColumns: @unchecked Sendable {
@@ -36,7 +37,7 @@ extension Interactions {
 
     /// Builds interactions from parsed chunks, releasing the chunks as soon as they are no longer
     /// needed (to keep peak memory low).
-    static func build(from parsed: inout ParsedRatings, threshold: Float, threads: Int = ParallelWork.defaultThreads) -> (Interactions, BuildReport) {
+    static func build(from parsed: inout ParsedRatings, threshold: Float, threads: Int = Threads.count) -> (Interactions, BuildReport) {
         if parsed.ascending && parsed.maxUser < InteractionBuilder.tableLimit && parsed.maxMovie < InteractionBuilder.tableLimit {
             var table = parsed.table
             parsed.table = RatingTable()
@@ -74,7 +75,7 @@ enum InteractionBuilder {
 
     static func build(
         _ segments: [RatingColumns], threshold: Float, users: IdMap?, items: IdMap?,
-        knownNonNegativeMaxima: (maxUser: Int32, maxMovie: Int32)? = nil, threads: Int = ParallelWork.defaultThreads,
+        knownNonNegativeMaxima: (maxUser: Int32, maxMovie: Int32)? = nil, threads: Int = Threads.count,
         releaseInput: () -> Void = {}
     ) -> (Interactions, BuildReport) {
         var trace = Trace()
@@ -109,12 +110,14 @@ enum InteractionBuilder {
             var seenItems = [UInt8](repeating: 0, count: parts.count * itemTableSize)
             seenUsers.withUnsafeMutableBufferPointer { su in
                 seenItems.withUnsafeMutableBufferPointer { si in
-                    let shared = Unchecked((su, si, parts))
-                    ParallelWork.run(parts.count, threads: parts.count) { w in
-                        let (su, si, parts) = shared.value
-                        let userSeen = su.baseAddress! + w * userTableSize, itemSeen = si.baseAddress! + w * itemTableSize
-                        for (s, range) in parts[w] {
-                            for e in range { userSeen[Int(s.users[e])] = 1; itemSeen[Int(s.movies[e])] = 1 }
+                    let shared = UnsafeSendable((su, si, parts))
+                    parallelFor(parts.count, threads: parts.count) { range, _ in
+                        for w in range {
+                            let (su, si, parts) = shared.value
+                            let userSeen = su.baseAddress! + w * userTableSize, itemSeen = si.baseAddress! + w * itemTableSize
+                            for (s, range) in parts[w] {
+                                for e in range { userSeen[Int(s.users[e])] = 1; itemSeen[Int(s.movies[e])] = 1 }
+                            }
                         }
                     }
                 }
@@ -132,18 +135,20 @@ enum InteractionBuilder {
             itemDense.withUnsafeBufferPointer { id in
                 cursor.withUnsafeMutableBufferPointer { cb in
                     unknown.withUnsafeMutableBufferPointer { ub in
-                        let shared = Unchecked((ud, id, cb, ub, parts))
-                        ParallelWork.run(parts.count, threads: parts.count) { w in
-                            let (ud, id, cb, ub, parts) = shared.value
-                            let count = cb.baseAddress! + w * itemCount
-                            var dropped = 0
-                            for (s, range) in parts[w] {
-                                for e in range {
-                                    let u = ud[Int(s.users[e])], i = id[Int(s.movies[e])]
-                                    if u < 0 || i < 0 { dropped += 1 } else { count[Int(i)] += 1 }
+                        let shared = UnsafeSendable((ud, id, cb, ub, parts))
+                        parallelFor(parts.count, threads: parts.count) { range, _ in
+                            for w in range {
+                                let (ud, id, cb, ub, parts) = shared.value
+                                let count = cb.baseAddress! + w * itemCount
+                                var dropped = 0
+                                for (s, range) in parts[w] {
+                                    for e in range {
+                                        let u = ud[Int(s.users[e])], i = id[Int(s.movies[e])]
+                                        if u < 0 || i < 0 { dropped += 1 } else { count[Int(i)] += 1 }
+                                    }
                                 }
+                                ub[w] = dropped
                             }
-                            ub[w] = dropped
                         }
                     }
                 }
@@ -171,19 +176,21 @@ enum InteractionBuilder {
                     userDense.withUnsafeBufferPointer { ud in
                         itemDense.withUnsafeBufferPointer { id in
                             cursor.withUnsafeMutableBufferPointer { cb in
-                                let shared = Unchecked((ud, id, cb, parts, userOut, valueOut, timeOut))
-                                ParallelWork.run(parts.count, threads: parts.count) { w in
-                                    let (ud, id, cb, parts, uOut, vOut, tOut) = shared.value
-                                    let next = cb.baseAddress! + w * itemCount
-                                    for (s, range) in parts[w] {
-                                        for e in range {
-                                            let u = ud[Int(s.users[e])], i = id[Int(s.movies[e])]
-                                            if u < 0 || i < 0 { continue }
-                                            let q = next[Int(i)]
-                                            next[Int(i)] = q + 1
-                                            uOut[q] = u
-                                            vOut[q] = s.ratings[e]
-                                            tOut[q] = s.timestamps[e]
+                                let shared = UnsafeSendable((ud, id, cb, parts, userOut, valueOut, timeOut))
+                                parallelFor(parts.count, threads: parts.count) { range, _ in
+                                    for w in range {
+                                        let (ud, id, cb, parts, uOut, vOut, tOut) = shared.value
+                                        let next = cb.baseAddress! + w * itemCount
+                                        for (s, range) in parts[w] {
+                                            for e in range {
+                                                let u = ud[Int(s.users[e])], i = id[Int(s.movies[e])]
+                                                if u < 0 || i < 0 { continue }
+                                                let q = next[Int(i)]
+                                                next[Int(i)] = q + 1
+                                                uOut[q] = u
+                                                vOut[q] = s.ratings[e]
+                                                tOut[q] = s.timestamps[e]
+                                            }
                                         }
                                     }
                                 }
@@ -220,7 +227,7 @@ enum InteractionBuilder {
     /// to dense indices in place and becomes the CSR's column array, the rating and timestamp columns
     /// become its value arrays (no copy), and only the CSC is built, by one transposition.
     static func buildAscending(_ table: inout RatingTable, maxUser: Int32, maxMovie: Int32, threshold: Float,
-                               threads: Int = ParallelWork.defaultThreads) -> Interactions {
+                               threads: Int = Threads.count) -> Interactions {
         var trace = Trace()
         let n = table.count
         let parts = n < 1 << 16 ? 1 : max(1, threads)
@@ -240,8 +247,8 @@ enum InteractionBuilder {
         var seen = [UInt8](repeating: 0, count: parts * itemTableSize)
         seen.withUnsafeMutableBufferPointer { sb in
             table.movieIds.withUnsafeBufferPointer { m in
-                let shared = Unchecked((sb, m))
-                ParallelWork.split(n, parts: parts) { w, range in
+                let shared = UnsafeSendable((sb, m))
+                parallelSplit(n, parts: parts) { range, w in
                     let (sb, m) = shared.value
                     let mark = sb.baseAddress! + w * itemTableSize
                     for e in range { mark[Int(m[e])] = 1 }
@@ -258,8 +265,8 @@ enum InteractionBuilder {
         // Movie ids → dense item indices, in place.
         itemDense.withUnsafeBufferPointer { d in
             table.movieIds.withUnsafeMutableBufferPointer { m in
-                let shared = Unchecked((d, m))
-                ParallelWork.split(n, parts: parts) { _, range in
+                let shared = UnsafeSendable((d, m))
+                parallelSplit(n, parts: parts) { range, _ in
                     let (d, m) = shared.value
                     for e in range { m[e] = d[Int(m[e])] }
                 }
@@ -348,14 +355,14 @@ enum InteractionBuilder {
 
 extension CSRMatrix {
     /// The transpose, computed in parallel by counting sort.
-    func transposedInParallel(threads: Int = ParallelWork.defaultThreads) -> CSRMatrix {
+    func transposedInParallel(threads: Int = Threads.count) -> CSRMatrix {
         var none: [Int32] = []
         return transposedInParallel(threads: threads, reusing: &none)
     }
 
     /// The transpose, its column indices written into `spare` when it has the right size (a column the
     /// caller no longer needs; it is left empty).
-    func transposedInParallel(threads: Int = ParallelWork.defaultThreads, reusing spare: inout [Int32]) -> CSRMatrix {
+    func transposedInParallel(threads: Int = Threads.count, reusing spare: inout [Int32]) -> CSRMatrix {
         rowStart.withUnsafeBufferPointer { rs in
             columnIndex.withUnsafeBufferPointer { ci in
                 values.withUnsafeBufferPointer { v in
@@ -370,7 +377,7 @@ extension CSRMatrix {
 
     /// In rows sorted by column, keeps one entry per (row, column): the latest timestamp, and on equal
     /// timestamps the later entry. Returns the number of entries dropped.
-    mutating func resolveRepeats(threads: Int = ParallelWork.defaultThreads) -> Int {
+    mutating func resolveRepeats(threads: Int = Threads.count) -> Int {
         let rows = self.rows
         // Count first (in parallel): most datasets have no repeats, and then nothing moves.
         let parts = max(1, min(threads, rows))
@@ -378,8 +385,8 @@ extension CSRMatrix {
         rowStart.withUnsafeBufferPointer { rs in
             columnIndex.withUnsafeBufferPointer { ci in
                 found.withUnsafeMutableBufferPointer { fb in
-                    let shared = Unchecked((rs, ci, fb))
-                    ParallelWork.split(rows, parts: parts) { w, range in
+                    let shared = UnsafeSendable((rs, ci, fb))
+                    parallelSplit(rows, parts: parts) { range, w in
                         let (rs, ci, fb) = shared.value
                         var n = 0
                         for r in range where rs[r + 1] - rs[r] > 1 {

@@ -1,3 +1,5 @@
+import Support
+
 /// Ratings read as implicit feedback: dense id maps both ways, the user × item matrix (CSR) and its
 /// item × user transpose (CSC), each keeping the rating value and timestamp.
 ///
@@ -36,11 +38,11 @@ public struct Interactions: Sendable, Equatable {
     public var positiveCount: Int {
         let t = threshold
         return byUser.values.withUnsafeBufferPointer { values in
-            let parts = values.count < 1 << 20 ? 1 : ParallelWork.defaultThreads
+            let parts = values.count < 1 << 20 ? 1 : Threads.count
             var counts = [Int](repeating: 0, count: parts)
             counts.withUnsafeMutableBufferPointer { cb in
-                let shared = Unchecked((values, cb))
-                ParallelWork.split(values.count, parts: parts) { w, range in
+                let shared = UnsafeSendable((values, cb))
+                parallelSplit(values.count, parts: parts) { range, w in
                     let (values, cb) = shared.value
                     var n = 0
                     for i in range { n &+= values[i] >= t ? 1 : 0 }

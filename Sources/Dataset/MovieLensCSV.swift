@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The CSV layout of ML-20M, ml-latest, ml-latest-small and ML-25M (UTF-8, with headers):
 /// `ratings.csv` (`userId,movieId,rating,timestamp`), `movies.csv` (`movieId,title,genres`, RFC 4180
@@ -9,7 +10,7 @@ enum MovieLensCSV {
 
     /// Parses `ratings.csv`; its header names the columns (any order).
     static func readRatings(_ url: URL, skipBadLines: Bool, chunkSize: Int = RatingsParser.defaultChunkSize,
-                            threads: Int = ParallelWork.defaultThreads) throws -> ParsedRatings {
+                            threads: Int = Threads.count, progress: ProgressReporter? = nil) throws -> ParsedRatings {
         let file = try MappedFile(url)
         guard file.count > 0 else { throw DatasetError.emptyFile(path: file.path) }
         let (header, bodyStart) = try CSVHeader.read(file.bytes, path: file.path)
@@ -23,7 +24,7 @@ enum MovieLensCSV {
         var trace = Trace()
         defer { trace.mark("parse \(url.lastPathComponent)") }
         return try RatingsParser.parse(file, layout: layout, bodyStart: bodyStart, skipBadLines: skipBadLines,
-                                       chunkSize: chunkSize, threads: threads)
+                                       chunkSize: chunkSize, threads: threads, progress: progress)
     }
 
     /// Reads `movies.csv`.

@@ -23,12 +23,18 @@ public enum DatasetFormat: String, Codable, Sendable, CaseIterable {
     /// without one).
     /// - Parameters:
     ///   - chunkSize, threads: how the file is split and parsed (tests use tiny chunks).
+    ///   - progress: advanced by the bytes parsed (its total is set to the file's size).
     func readRatings(_ url: URL, skipBadLines: Bool, chunkSize: Int = RatingsParser.defaultChunkSize,
-                     threads: Int = ParallelWork.defaultThreads) throws -> ParsedRatings {
+                     threads: Int = Threads.count, progress: ProgressReporter? = nil) throws -> ParsedRatings {
         switch self {
-        case .ml20m: try MovieLensCSV.readRatings(url, skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads)
-        case .ml1m: try RatingsParser.parseHeaderless(url, layout: .dat, skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads)
-        case .ml100k: try RatingsParser.parseHeaderless(url, layout: .tab, skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads)
+        case .ml20m:
+            try MovieLensCSV.readRatings(url, skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads, progress: progress)
+        case .ml1m:
+            try RatingsParser.parseHeaderless(url, layout: .dat, skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads,
+                                              progress: progress)
+        case .ml100k:
+            try RatingsParser.parseHeaderless(url, layout: .tab, skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads,
+                                              progress: progress)
         }
     }
 
@@ -131,8 +137,11 @@ public struct MovieLensDataset: Sendable {
     /// times, same threshold and skipBadLines, same reader version) is loaded instead of the text files;
     /// otherwise the text files are parsed and the cache is (re)written. A damaged cache is reported on
     /// standard error and rebuilt.
+    /// - Parameter progress: advanced by the bytes of the ratings file parsed (its total is set here);
+    ///   untouched when the cache is loaded (a fraction of a second).
     /// - Throws: `DatasetError` naming the file, line and problem.
-    public static func load(from directory: URL, options: LoadOptions = LoadOptions()) throws -> MovieLensDataset {
+    public static func load(from directory: URL, options: LoadOptions = LoadOptions(),
+                            progress: ProgressReporter? = nil) throws -> MovieLensDataset {
         let start = DispatchTime.now().uptimeNanoseconds
         let format = try detectFormat(in: directory)
         var cacheURL: URL? = nil
@@ -154,7 +163,7 @@ public struct MovieLensDataset: Sendable {
                 }
             }
         }
-        var dataset = try parse(directory, format: format, options: options)
+        var dataset = try parse(directory, format: format, options: options, progress: progress)
         dataset.report.seconds = seconds(since: start)
         if let cacheURL, let stamp {
             do {
@@ -173,7 +182,7 @@ public struct MovieLensDataset: Sendable {
     ///   - chunkSize, threads: how the ratings file is split and parsed (tests use tiny chunks).
     static func parse(
         _ directory: URL, format: DatasetFormat, options: LoadOptions,
-        chunkSize: Int = RatingsParser.defaultChunkSize, threads: Int = ParallelWork.defaultThreads
+        chunkSize: Int = RatingsParser.defaultChunkSize, threads: Int = Threads.count, progress: ProgressReporter? = nil
     ) throws -> MovieLensDataset {
         var trace = Trace()
         var report = IngestReport(format: format)
@@ -181,7 +190,8 @@ public struct MovieLensDataset: Sendable {
         let ratingsURL = directory.appendingPathComponent(format.ratingsFile)
         let ratingsPath = ratingsURL.path
         func file(_ name: String) -> URL { directory.appendingPathComponent(name) }
-        var parsed = try format.readRatings(ratingsURL, skipBadLines: skip, chunkSize: chunkSize, threads: threads)
+        var parsed = try format.readRatings(ratingsURL, skipBadLines: skip, chunkSize: chunkSize, threads: threads, progress: progress)
+        progress?.finish()
         var read: (movies: [Movie], skipped: Int)
         switch format {
         case .ml20m:

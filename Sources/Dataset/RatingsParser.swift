@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// How the four fields of a ratings line are laid out.
 struct RatingsLayout: Sendable, Equatable {
@@ -77,22 +78,23 @@ enum RatingsParser {
     /// - Throws: `DatasetError.emptyFile`, and as `parse`.
     static func parseHeaderless(
         _ url: URL, layout: RatingsLayout, skipBadLines: Bool,
-        chunkSize: Int = defaultChunkSize, threads: Int = ParallelWork.defaultThreads
+        chunkSize: Int = defaultChunkSize, threads: Int = Threads.count, progress: ProgressReporter? = nil
     ) throws -> ParsedRatings {
         let file = try MappedFile(url)
         guard file.count > 0 else { throw DatasetError.emptyFile(path: file.path) }
         return try parse(file, layout: layout, bodyStart: ByteText.byteOrderMarkLength(file.bytes),
-                         skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads)
+                         skipBadLines: skipBadLines, chunkSize: chunkSize, threads: threads, progress: progress)
     }
 
     /// Parses the lines of `file` from `bodyStart` (after any header).
     /// - Parameters:
     ///   - chunkSize: bytes per chunk (tests use tiny chunks so that lines straddle chunk boundaries).
     ///   - threads: parallel workers (1 parses serially, in order).
+    ///   - progress: advanced by the bytes of each chunk parsed (its total is set to the body's size).
     /// - Throws: `DatasetError.badLine` / `.invalidUTF8` for the first malformed line unless `skipBadLines`.
     static func parse(
         _ file: MappedFile, layout: RatingsLayout, bodyStart: Int, skipBadLines: Bool,
-        chunkSize: Int = defaultChunkSize, threads: Int = ParallelWork.defaultThreads
+        chunkSize: Int = defaultChunkSize, threads: Int = Threads.count, progress: ProgressReporter? = nil
     ) throws -> ParsedRatings {
         let bytes = file.bytes
         guard bodyStart < bytes.count, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
@@ -120,14 +122,17 @@ enum RatingsParser {
         }
         bounds.append(bodyEnd)
         let chunkCount = bounds.count - 1
+        progress?.total = bodyEnd - bodyStart
 
         // Lines per chunk bound its ratings, which gives each chunk its place in the output.
         var lines = [Int](repeating: 0, count: chunkCount)
         lines.withUnsafeMutableBufferPointer { lb in
-            let shared = Unchecked((base, lb, bounds))
-            ParallelWork.run(chunkCount, threads: threads) { c in
-                let (base, lb, bounds) = shared.value
-                lb[c] = countNewlines(base + bounds[c], count: bounds[c + 1] - bounds[c])
+            let shared = UnsafeSendable((base, lb, bounds))
+            parallelFor(chunkCount, threads: threads) { range, _ in
+                for c in range {
+                    let (base, lb, bounds) = shared.value
+                    lb[c] = countNewlines(base + bounds[c], count: bounds[c + 1] - bounds[c])
+                }
             }
         }
         var results: [ChunkResult] = []
@@ -147,11 +152,14 @@ enum RatingsParser {
                         }
                         guard capacity > 0 else { return }
                         let output = OutputColumns(users: ub.baseAddress!, movies: mb.baseAddress!, ratings: rb.baseAddress!, timestamps: tb.baseAddress!)
-                        let shared = Unchecked((base, results, bounds, output))
-                        ParallelWork.run(chunkCount, threads: threads) { c in
-                            let (base, results, bounds, output) = shared.value
-                            parseChunk(base, from: bounds[c], to: bounds[c + 1], offset: 0, layout: layout, skipBadLines: skipBadLines,
-                                       into: output.advanced(by: results[c].outputStart), result: results[c])
+                        let shared = UnsafeSendable((base, results, bounds, output))
+                        parallelFor(chunkCount, threads: threads) { range, _ in
+                            for c in range {
+                                let (base, results, bounds, output) = shared.value
+                                parseChunk(base, from: bounds[c], to: bounds[c + 1], offset: 0, layout: layout, skipBadLines: skipBadLines,
+                                           into: output.advanced(by: results[c].outputStart), result: results[c])
+                                progress?.advance(by: bounds[c + 1] - bounds[c])
+                            }
                         }
                         if !tail.isEmpty {
                             let last = results[results.count - 1]

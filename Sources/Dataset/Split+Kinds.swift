@@ -40,6 +40,36 @@ extension Split {
     /// - Throws: `SplitError.countNotPositive` when `count` < 1.
     public static func leaveLast(_ data: Interactions, count: Int) throws -> Split {
         guard count >= 1 else { throw SplitError.countNotPositive(count) }
+        return make(data, parts: latestPositives(data, count: count), kind: .leaveLast(count: count))
+    }
+
+    /// Leave-last-N-out for a seeded sample of at most `users` users: the held-out set of a validation
+    /// pass while training (NCF picks its best epoch on each sampled user's latest positive).
+    ///
+    /// The users who have a positive to hold out (as in `leaveLast(_:count:)`: at least two positives)
+    /// are listed in index order and, when there are more than `users`, shuffled by Fisher–Yates from
+    /// `SeededGenerator(seed:stream: 0x56414C)` and cut to the first `users`; the others keep every
+    /// rating in train. `users` 0 holds out for every user (the same split as `leaveLast(_:count:)`).
+    /// - Throws: `SplitError.countNotPositive` when `count` < 1, `.userCountNegative` when `users` < 0.
+    /// - Complexity: O(ratings + users).
+    public static func leaveLast(_ data: Interactions, count: Int, users maxUsers: Int, seed: UInt64) throws -> Split {
+        guard count >= 1 else { throw SplitError.countNotPositive(count) }
+        guard maxUsers >= 0 else { throw SplitError.userCountNegative(maxUsers) }
+        var parts = latestPositives(data, count: count)
+        let m = data.byUser
+        var chosen = (0..<m.rows).filter { u in m.range(ofRow: u).contains { parts[$0] == .test } }
+        if maxUsers > 0 && chosen.count > maxUsers {
+            var generator = SeededGenerator(seed: seed, stream: 0x56414C)
+            for j in stride(from: chosen.count - 1, to: 0, by: -1) { chosen.swapAt(j, generator.nextInt(below: j + 1)) }
+            for u in chosen[maxUsers...] {
+                for p in m.range(ofRow: u) { parts[p] = .train }
+            }
+        }
+        return make(data, parts: parts, kind: .leaveLastSample(count: count, users: maxUsers, seed: seed))
+    }
+
+    /// Marks each user's `count` latest positives (capped at `P − 1`) as test, the rest train.
+    private static func latestPositives(_ data: Interactions, count: Int) -> [Part] {
         let m = data.byUser
         var parts = [Part](repeating: .train, count: m.nonZeroCount)
         var positives: [Int] = []
@@ -52,7 +82,7 @@ extension Split {
             positives.sort { m.timestamps[$0] < m.timestamps[$1] || (m.timestamps[$0] == m.timestamps[$1] && $0 < $1) }
             for p in positives.suffix(held) { parts[p] = .test }
         }
-        return make(data, parts: parts, kind: .leaveLast(count: count))
+        return parts
     }
 
     /// A global time cut: the positives rated after the `quantile` of all ratings' timestamps go to test.

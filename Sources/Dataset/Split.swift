@@ -14,16 +14,20 @@ public struct Split: Sendable, Equatable {
         case random(testFraction: Double, seed: UInt64)
         /// Per user, the latest `count` positives by timestamp.
         case leaveLast(count: Int)
+        /// As `leaveLast`, for a seeded sample of at most `users` users (0: every user).
+        case leaveLastSample(count: Int, users: Int, seed: UInt64)
         /// Globally, the ratings after the `quantile` of all timestamps.
         case time(quantile: Double)
         /// Two files given by the user.
         case supplied
 
-        /// The name used on the command line and in JSON (`random`, `leave-last`, `time`, `supplied`).
+        /// The name used on the command line and in JSON (`random`, `leave-last`, `leave-last-sample`, `time`,
+        /// `supplied`).
         public var name: String {
             switch self {
             case .random: return "random"
             case .leaveLast: return "leave-last"
+            case .leaveLastSample: return "leave-last-sample"
             case .time: return "time"
             case .supplied: return "supplied"
             }
@@ -33,6 +37,7 @@ public struct Split: Sendable, Equatable {
             switch self {
             case let .random(f, seed): return "random (test fraction \(f), seed \(seed))"
             case let .leaveLast(n): return "leave-last \(n)"
+            case let .leaveLastSample(n, users, seed): return "leave-last \(n) for a sample of \(users) users (seed \(seed))"
             case let .time(q): return "time (cut at quantile \(q))"
             case .supplied: return "supplied train/test files"
             }
@@ -67,6 +72,7 @@ public struct Split: Sendable, Equatable {
 public enum SplitError: Error, CustomStringConvertible, Equatable {
     case fractionOutOfRange(Double)
     case countNotPositive(Int)
+    case userCountNegative(Int)
     case quantileOutOfRange(Double)
     case emptyTrain(path: String)
 
@@ -74,6 +80,7 @@ public enum SplitError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .fractionOutOfRange(f): return "test fraction must be in (0, 1), got \(f)"
         case let .countNotPositive(n): return "leave-last count must be at least 1, got \(n)"
+        case let .userCountNegative(n): return "leave-last user sample must be 0 (every user) or more, got \(n)"
         case let .quantileOutOfRange(q): return "time cut quantile must be in (0, 1), got \(q)"
         case let .emptyTrain(path): return "\(path): train file has no ratings"
         }

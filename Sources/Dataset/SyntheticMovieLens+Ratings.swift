@@ -25,22 +25,26 @@ extension SyntheticMovieLens.Plan {
 
         let chunkSize = SyntheticMovieLens.usersPerChunk
         let chunkCount = (shape.users + chunkSize - 1) / chunkSize
-        let next = SynthChunkCounter()
-        let merged = StatsBox(movies: shape.movies)
-        merged.stats.bytes = header.count
         let workers = max(1, min(threads, chunkCount))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var worker = ChunkWorker(plan: self)
-            defer { worker.release() }
-            while !sink.failed {
-                let chunk = next.take()
-                if chunk >= chunkCount { break }
-                let users = (chunk * chunkSize)..<min(shape.users, (chunk + 1) * chunkSize)
-                let (bytes, ratings) = worker.generate(users: users, chunk: chunk)
-                sink.write(chunk: chunk, worker.buffer, count: bytes)
-                progress?.advance(by: ratings)
+        var scratch = (0..<workers).map { _ in ChunkWorker(plan: self) }
+        defer { for w in scratch { w.release() } }
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            let perWorker = UnsafeSendable(buffer.baseAddress!)
+            parallelFor(chunkCount, threads: workers) { range, w in
+                for chunk in range where !sink.failed {
+                    let users = (chunk * chunkSize)..<min(shape.users, (chunk + 1) * chunkSize)
+                    let (bytes, ratings) = perWorker.value[w].generate(users: users, chunk: chunk)
+                    sink.write(chunk: chunk, perWorker.value[w].buffer, count: bytes)
+                    progress?.advance(by: ratings)
+                }
             }
-            merged.add(worker)
+        }
+        var stats = RatingStats(bytes: header.count, movieCounts: [Int32](repeating: 0, count: shape.movies))
+        for worker in scratch {
+            stats.ratings += worker.ratings
+            stats.atLeast4 += worker.atLeast4
+            stats.bytes += worker.bytes
+            for m in 0..<stats.movieCounts.count { stats.movieCounts[m] += worker.movieCounts[m] }
         }
         var failure = sink.error
         if close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
@@ -49,7 +53,7 @@ extension SyntheticMovieLens.Plan {
             unlink(temporary.path)
             throw SynthError.writeFailed(path: url.path, reason: failure)
         }
-        return merged.stats
+        return stats
     }
 }
 
@@ -284,34 +288,5 @@ private final class OrderedSink: @unchecked Sendable {
         next += 1
         condition.broadcast()
         condition.unlock()
-    }
-}
-
-/// Hands out chunk numbers 0, 1, 2, … to workers.
-private final class SynthChunkCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func take() -> Int {
-        lock.lock(); defer { lock.unlock() }
-        value += 1
-        return value - 1
-    }
-}
-
-/// The merged statistics of all workers.
-private final class StatsBox: @unchecked Sendable {
-    private let lock = NSLock()
-    var stats: SyntheticMovieLens.Plan.RatingStats
-
-    init(movies: Int) {
-        stats = SyntheticMovieLens.Plan.RatingStats(movieCounts: [Int32](repeating: 0, count: movies))
-    }
-
-    func add(_ worker: ChunkWorker) {
-        lock.lock(); defer { lock.unlock() }
-        stats.ratings += worker.ratings
-        stats.atLeast4 += worker.atLeast4
-        stats.bytes += worker.bytes
-        for m in 0..<stats.movieCounts.count { stats.movieCounts[m] += worker.movieCounts[m] }
     }
 }

@@ -71,13 +71,6 @@ public struct SyntheticMovieLens: Sendable {
         self.clusters = clusters ?? max(2, min(32, shape.movies / 30))
     }
 
-    /// Worker threads by default: `MARQUEE_THREADS` when set (as for Marquee's other parallel loops), else
-    /// every active core.
-    public static var defaultThreads: Int {
-        if let text = ProcessInfo.processInfo.environment["MARQUEE_THREADS"], let n = Int(text), n > 0 { return n }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }
-
     /// The most ratings one user gets: a few thousand, and at most three quarters of the catalogue.
     public var maximumRatingsPerUser: Int { min(7_000, shape.movies * 3 / 4) }
 
@@ -127,7 +120,7 @@ public struct SyntheticMovieLens: Sendable {
     /// - Complexity: O(ratings · log(ratings per user)); about 4 s for the ML-20M shape on two cores (release build).
     @discardableResult
     public func write(
-        to directory: URL, threads: Int = SyntheticMovieLens.defaultThreads, progress: ProgressReporter? = nil
+        to directory: URL, threads: Int = Threads.count, progress: ProgressReporter? = nil
     ) throws -> SyntheticMovieLensSummary {
         try validate()
         let start = Date()

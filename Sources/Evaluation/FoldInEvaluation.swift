@@ -1,6 +1,7 @@
 import Dataset
 import Foundation
 import Retrieval
+import Support
 
 /// How well a model's fold-in serves someone new: every test user is served twice by the same pipeline,
 /// once as the trained user and once as a stranger who names the movies that user liked in training
@@ -38,8 +39,9 @@ public struct FoldInEvaluation: Sendable {
     /// - Parameters:
     ///   - pipeline: trained on the train part (its `training`).
     ///   - test: held-out positives, with the same id maps.
+    ///   - progress: advanced by each user served (its total is set here), finished at the end.
     /// - Throws: what the pipeline throws (e.g. a model without fold-in).
-    public func evaluate(_ pipeline: RecommendationPipeline, test: Interactions) throws -> Result {
+    public func evaluate(_ pipeline: RecommendationPipeline, test: Interactions, progress: ProgressReporter? = nil) throws -> Result {
         precondition(test.users == pipeline.training.users && test.items == pipeline.training.items, "train and test must share id maps")
         let relevant = test.positives()
         var users = (0..<relevant.rows).filter { relevant.count(ofRow: $0) > 0 && !pipeline.likedItems(ofUser: $0).isEmpty }
@@ -47,6 +49,8 @@ public struct FoldInEvaluation: Sendable {
             let all = users
             users = (0..<maxUsers).map { all[$0 * all.count / maxUsers] }
         }
+        progress?.total = users.count
+        defer { progress?.finish() }
         var trained: [UserMetrics] = [], folded: [UserMetrics] = []
         var seconds = 0.0
         for u in users {
@@ -57,6 +61,7 @@ public struct FoldInEvaluation: Sendable {
             let list = try pipeline.recommend(likedItems: pipeline.likedItems(ofUser: u), excluding: seen, k: k)
             seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             folded.append(UserMetrics(recommended: list.map { Int32($0.item) }, relevant: truth, k: k))
+            progress?.advance()
         }
         let itemCount = pipeline.training.itemCount
         let a = RankingMetrics(averaging: trained, skipped: 0, distinctItems: 0, itemCount: itemCount)

@@ -1,6 +1,7 @@
 import Dataset
 import LinearAlgebra
 import Models
+import Support
 
 /// Top-K lists of many users, stored flat: `k` slots per user, unused slots (lists shorter than K) are -1.
 public struct TopKLists: Sendable, Equatable {
@@ -41,21 +42,24 @@ public struct FullRankingProtocol: Sendable {
     }
 
     /// Evaluates `model` (trained on `split.train`) against `split.test`.
-    public func evaluate<M: Recommender>(_ model: M, split: Split) -> RankingMetrics {
-        evaluate(model, train: split.train, test: split.test)
+    /// - Parameter progress: advanced by users scored (its total is set here).
+    public func evaluate<M: Recommender>(_ model: M, split: Split, progress: ProgressReporter? = nil) -> RankingMetrics {
+        evaluate(model, train: split.train, test: split.test, progress: progress)
     }
 
     /// Evaluates `model` against the positives of `test`, never recommending an item of `train`.
     ///
     /// Users with no positive in `test` are skipped and counted in `usersSkipped`.
+    /// - Parameter progress: advanced by users scored (its total is set here).
     /// - Precondition: `train` and `test` share id maps, and the model scores `train.itemCount` items.
-    public func evaluate<M: Recommender>(_ model: M, train: Interactions, test: Interactions) -> RankingMetrics {
+    public func evaluate<M: Recommender>(_ model: M, train: Interactions, test: Interactions,
+                                         progress: ProgressReporter? = nil) -> RankingMetrics {
         precondition(train.users == test.users && train.items == test.items, "train and test must share id maps")
         precondition(model.itemCount == train.itemCount, "model scores \(model.itemCount) items, data has \(train.itemCount)")
         let relevant = test.positives()
         var users: [Int] = []
         for u in 0..<relevant.rows where relevant.count(ofRow: u) > 0 { users.append(u) }
-        let lists = recommendations(model, users: users, excluding: train.byUser)
+        let lists = recommendations(model, users: users, excluding: train.byUser, progress: progress)
         var perUser: [UserMetrics] = []
         perUser.reserveCapacity(users.count)
         var recommended = [Bool](repeating: false, count: model.itemCount)
@@ -73,8 +77,10 @@ public struct FullRankingProtocol: Sendable {
     ///
     /// Items scored -inf or NaN are never recommended, so a list is shorter than K when fewer items are
     /// left. Ties go to the smaller item index.
+    /// - Parameter progress: advanced by users scored (its total is set here).
     /// - Complexity: O(users · items · log K) plus the model's scoring.
-    public func recommendations<M: Recommender>(_ model: M, users: [Int], excluding seen: CSRMatrix) -> TopKLists {
+    public func recommendations<M: Recommender>(_ model: M, users: [Int], excluding seen: CSRMatrix,
+                                                progress: ProgressReporter? = nil) -> TopKLists {
         let itemCount = model.itemCount
         let k = self.k, batchSize = self.batchSize
         precondition(seen.columns == itemCount)
@@ -82,7 +88,7 @@ public struct FullRankingProtocol: Sendable {
         var items = [Int32](repeating: -1, count: users.count * k)
         items.withUnsafeMutableBufferPointer { out in
             let output = UnsafeSendable(out.baseAddress!)
-            BatchScoring.forEachBatch(model, users: users, batchSize: batchSize, threads: threads) { lo, hi, scores in
+            BatchScoring.forEachBatch(model, users: users, batchSize: batchSize, threads: threads, progress: progress) { lo, hi, scores in
                 for row in 0..<(hi - lo) {
                     let rowScores = UnsafeMutableBufferPointer(start: scores + row * itemCount, count: itemCount)
                     Self.selectTop(rowScores, k: k, seen: seen, user: users[lo + row], into: output.value + (lo + row) * k)

@@ -1,6 +1,7 @@
 import Dataset
 import Foundation
 import Retrieval
+import Support
 
 /// One row of the ANN-loss table: the same users served by the pipeline with exact and with HNSW
 /// candidates at one `ef`.
@@ -60,7 +61,8 @@ public struct RetrievalLossEvaluation: Sendable {
     }
 
     /// Serves every user with a positive in `test` through `pipeline` (one thread, timed per call).
-    func pass(_ pipeline: RecommendationPipeline, users: [Int], relevant: CSRMatrix, collectCandidates: Bool) throws -> Pass {
+    func pass(_ pipeline: RecommendationPipeline, users: [Int], relevant: CSRMatrix, collectCandidates: Bool,
+              progress: ProgressReporter?) throws -> Pass {
         var perUser: [UserMetrics] = []
         var times: [Double] = []
         var candidates: [[Int]] = []
@@ -72,6 +74,7 @@ public struct RetrievalLossEvaluation: Sendable {
             for r in list { recommended.insert(r.item) }
             perUser.append(UserMetrics(recommended: list.map { Int32($0.item) }, relevant: relevant.columns(ofRow: u), k: k))
             if collectCandidates { candidates.append(pipeline.candidates(user: u).map(\.item)) }
+            progress?.advance()
         }
         let metrics = RankingMetrics(averaging: perUser, skipped: 0, distinctItems: recommended.count,
                                      itemCount: pipeline.training.itemCount)
@@ -83,10 +86,11 @@ public struct RetrievalLossEvaluation: Sendable {
     ///   - hnsw: the pipeline with HNSW candidates at a given `ef`, one per entry of `efValues`.
     ///   - efValues: search widths to sweep (empty: an exact-only row).
     ///   - test: held-out positives, with the same id maps as the pipeline's training data.
+    ///   - progress: advanced by each user served, exact and per `ef` (its total is set here), finished at the end.
     /// - Returns: one row per `ef` (or one exact-only row).
     /// - Throws: what the pipeline throws (it does not for users of its training data).
     public func evaluate(exact: RecommendationPipeline, hnsw: (Int) -> RecommendationPipeline, efValues: [Int],
-                         test: Interactions) throws -> [RetrievalLossRow] {
+                         test: Interactions, progress: ProgressReporter? = nil) throws -> [RetrievalLossRow] {
         precondition(test.users == exact.training.users && test.items == exact.training.items, "train and test must share id maps")
         let relevant = test.positives()
         var users = (0..<relevant.rows).filter { relevant.count(ofRow: $0) > 0 }
@@ -94,7 +98,9 @@ public struct RetrievalLossEvaluation: Sendable {
             let all = users
             users = (0..<maxUsers).map { all[$0 * all.count / maxUsers] }
         }
-        let reference = try pass(exact, users: users, relevant: relevant, collectCandidates: !efValues.isEmpty)
+        progress?.total = users.count * (1 + efValues.count)
+        defer { progress?.finish() }
+        let reference = try pass(exact, users: users, relevant: relevant, collectCandidates: !efValues.isEmpty, progress: progress)
         let exactMean = Self.mean(reference.milliseconds), exactP99 = Self.percentile(reference.milliseconds, 0.99)
         guard !efValues.isEmpty else {
             return [RetrievalLossRow(model: exact.model.name, ef: nil, candidates: exact.options.candidates, ndcgExact: reference.metrics.ndcg, ndcgHNSW: nil,
@@ -102,7 +108,7 @@ public struct RetrievalLossEvaluation: Sendable {
                                      meanMs: exactMean, p99Ms: exactP99, exactMeanMs: exactMean, exactP99Ms: exactP99, users: users.count)]
         }
         return try efValues.map { ef in
-            let approximate = try pass(hnsw(ef), users: users, relevant: relevant, collectCandidates: true)
+            let approximate = try pass(hnsw(ef), users: users, relevant: relevant, collectCandidates: true, progress: progress)
             var overlap = 0.0
             for (a, b) in zip(reference.candidates, approximate.candidates) {
                 overlap += a.isEmpty ? 1 : Double(Set(a).intersection(b).count) / Double(a.count)

@@ -57,15 +57,18 @@ public struct SampledRankingProtocol: Sendable {
     }
 
     /// Evaluates `model` (trained on `split.train`) against `split.test`.
-    public func evaluate<M: Recommender>(_ model: M, split: Split) -> SampledMetrics {
-        evaluate(model, train: split.train, test: split.test)
+    /// - Parameter progress: advanced by users scored (its total is set here).
+    public func evaluate<M: Recommender>(_ model: M, split: Split, progress: ProgressReporter? = nil) -> SampledMetrics {
+        evaluate(model, train: split.train, test: split.test, progress: progress)
     }
 
     /// Evaluates `model` on the cases drawn from `train` and `test`.
-    public func evaluate<M: Recommender>(_ model: M, train: Interactions, test: Interactions) -> SampledMetrics {
+    /// - Parameter progress: advanced by users scored (its total is set here).
+    public func evaluate<M: Recommender>(_ model: M, train: Interactions, test: Interactions,
+                                         progress: ProgressReporter? = nil) -> SampledMetrics {
         precondition(model.itemCount == train.itemCount, "model scores \(model.itemCount) items, data has \(train.itemCount)")
         let cases = self.cases(train: train, test: test)
-        let ranks = self.ranks(model, cases: cases)
+        let ranks = self.ranks(model, cases: cases, progress: progress)
         var result = SampledMetrics()
         result.usersEvaluated = cases.count
         result.usersSkipped = train.userCount - cases.count
@@ -126,13 +129,15 @@ public struct SampledRankingProtocol: Sendable {
     }
 
     /// The 1-based rank of each case's held-out item among its candidates (ties count against it).
-    public func ranks<M: Recommender>(_ model: M, cases: [Case]) -> [Int] {
+    /// - Parameter progress: advanced by cases scored (its total is set here).
+    public func ranks<M: Recommender>(_ model: M, cases: [Case], progress: ProgressReporter? = nil) -> [Int] {
         let itemCount = model.itemCount, batchSize = self.batchSize
         guard !cases.isEmpty else { return [] }
         var ranks = [Int](repeating: 0, count: cases.count)
         ranks.withUnsafeMutableBufferPointer { out in
             let output = UnsafeSendable(out.baseAddress!)
-            BatchScoring.forEachBatch(model, users: cases.map(\.user), batchSize: batchSize, threads: threads) { lo, hi, scores in
+            BatchScoring.forEachBatch(model, users: cases.map(\.user), batchSize: batchSize, threads: threads,
+                                      progress: progress) { lo, hi, scores in
                 for c in lo..<hi {
                     let row = scores + (c - lo) * itemCount
                     let target = row[Int(cases[c].heldOut)]

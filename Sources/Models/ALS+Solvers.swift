@@ -1,5 +1,6 @@
 import Dataset
 import LinearAlgebra
+import Support
 
 /// One side's positives as rows of (column, confidence) pairs: c = 1 + α·r.
 struct ConfidenceRows: Sendable {
@@ -121,17 +122,17 @@ enum ALSSolver {
         for k in 0..<e.count {
             let y = fixed + Int(e.index[k]) * f
             let c = e.confidence[k]
-            ALSKernels.axpy(c - (c - 1) * ALSKernels.dot(y, x, f), y, r, f)
+            Kernels.axpy(c - (c - 1) * Kernels.dot(y, x, count: f), y, r, count: f)
         }
         p.update(from: r, count: f)
-        var rsOld = ALSKernels.dot(r, r, f)
+        var rsOld = Kernels.dot(r, r, count: f)
         if rsOld < 1e-20 { return }
         for _ in 0..<steps {
             // ap = A p
             BLAS.sgemv(m: f, n: f, a: gram, lda: f, x: p, y: ap)
             for k in 0..<e.count {
                 let y = fixed + Int(e.index[k]) * f
-                ALSKernels.axpy((e.confidence[k] - 1) * ALSKernels.dot(y, p, f), y, ap, f)
+                Kernels.axpy((e.confidence[k] - 1) * Kernels.dot(y, p, count: f), y, ap, count: f)
             }
             guard let rsNew = conjugateGradientUpdate(x: x, r: r, p: p, ap: ap, rsOld: rsOld, factors: f) else { break }
             rsOld = rsNew
@@ -146,10 +147,10 @@ enum ALSSolver {
         x: UnsafeMutablePointer<Float>, r: UnsafeMutablePointer<Float>, p: UnsafeMutablePointer<Float>,
         ap: UnsafePointer<Float>, rsOld: Float, factors f: Int
     ) -> Float? {
-        let step = rsOld / ALSKernels.dot(p, ap, f)
-        ALSKernels.axpy(step, p, x, f)
-        ALSKernels.axpy(-step, ap, r, f)
-        let rsNew = ALSKernels.dot(r, r, f)
+        let step = rsOld / Kernels.dot(p, ap, count: f)
+        Kernels.axpy(step, p, x, count: f)
+        Kernels.axpy(-step, ap, r, count: f)
+        let rsNew = Kernels.dot(r, r, count: f)
         if rsNew < 1e-20 { return nil }
         Kernels.xpby(r, rsNew / rsOld, p, count: f)
         return rsNew
@@ -177,7 +178,7 @@ enum ALSSolver {
         for k in 0..<n { let c = e.confidence[k]; t[k] = c - (c - 1) * t[k] }
         ALSKernels.accumulateRows(g, rows: n, columns: f, t, r)
         p.update(from: r, count: f)
-        var rsOld = ALSKernels.dot(r, r, f)
+        var rsOld = Kernels.dot(r, r, count: f)
         if rsOld < 1e-20 { return }
         for _ in 0..<steps {
             ALSKernels.rowDots(gram, rows: f, columns: f, p, ap)
@@ -208,7 +209,7 @@ enum ALSSolver {
             for j in 0..<n {
                 let y = fixed + Int(e.index[k + j]) * f
                 let c = e.confidence[k + j]
-                ALSKernels.axpy(c, y, b, f)
+                Kernels.axpy(c, y, b, count: f)
                 let w = max(0, c - 1).squareRoot()
                 let dst = block + j * f
                 for t in 0..<f { dst[t] = w * y[t] }
@@ -252,22 +253,26 @@ enum ALSSolver {
                         parallelFor(rows.rows, threads: workers, grain: grain) { range, worker in
                             let v = s.value
                             let r = v.scratch + worker * stride
-                            var error = 0.0, totalConfidence = 0.0
-                            for u in range {
-                                let xu = v.x + u * f
-                                BLAS.sgemv(m: f, n: f, a: v.gram, lda: f, x: xu, y: r)
-                                var rowError = Double(ALSKernels.dot(r, xu, f))
-                                for p in v.starts[u]..<v.starts[u + 1] {
-                                    let c = Double(v.confidence[p])
-                                    let d = Double(ALSKernels.dot(v.y + Int(v.index[p]) * f, xu, f))
-                                    rowError += (c - 1) * d * d - 2 * c * d + c
-                                    totalConfidence += c
+                            // One partial sum per fixed chunk of `grain` users, also when a single worker
+                            // gets the whole range: the sum order, so the value, does not depend on threads.
+                            for chunkStart in Swift.stride(from: range.lowerBound, to: range.upperBound, by: grain) {
+                                var error = 0.0, totalConfidence = 0.0
+                                for u in chunkStart..<min(range.upperBound, chunkStart + grain) {
+                                    let xu = v.x + u * f
+                                    BLAS.sgemv(m: f, n: f, a: v.gram, lda: f, x: xu, y: r)
+                                    var rowError = Double(Kernels.dot(r, xu, count: f))
+                                    for p in v.starts[u]..<v.starts[u + 1] {
+                                        let c = Double(v.confidence[p])
+                                        let d = Double(Kernels.dot(v.y + Int(v.index[p]) * f, xu, count: f))
+                                        rowError += (c - 1) * d * d - 2 * c * d + c
+                                        totalConfidence += c
+                                    }
+                                    error += rowError + Double(regularization) * Double(Kernels.dot(xu, xu, count: f))
                                 }
-                                error += rowError + Double(regularization) * Double(ALSKernels.dot(xu, xu, f))
+                                let chunk = chunkStart / grain
+                                v.out[2 * chunk] = error
+                                v.out[2 * chunk + 1] = totalConfidence
                             }
-                            let chunk = range.lowerBound / grain
-                            v.out[2 * chunk] = error
-                            v.out[2 * chunk + 1] = totalConfidence
                         }
                     }
                 }
@@ -276,7 +281,7 @@ enum ALSSolver {
         var error = 0.0, totalConfidence = 0.0
         for chunk in 0..<chunks { error += partial[2 * chunk]; totalConfidence += partial[2 * chunk + 1] }
         var itemNorm = 0.0
-        for i in 0..<rows.columns { itemNorm += Double(ALSKernels.dot(y + i * f, y + i * f, f)) }
+        for i in 0..<rows.columns { itemNorm += Double(Kernels.dot(y + i * f, y + i * f, count: f)) }
         error += Double(regularization) * itemNorm
         let pairs = Double(rows.rows) * Double(rows.columns)
         let denominator = totalConfidence + pairs - Double(rows.nonZeroCount)

@@ -29,13 +29,14 @@ extension ALS {
     ///   - threads: workers for the row loops (default every core). Keep OpenBLAS at one thread.
     ///   - computeLoss: compute the training loss after each iteration (costs about a third of an
     ///     iteration), like `implicit`'s `calculate_training_loss`.
-    ///   - progress: draw a progress line per iteration on standard error (default: when it is a terminal).
+    ///   - progress: report iterations on standard error (`ProgressReporter`: a bar with an ETA on a terminal,
+    ///     a line every ~10 s otherwise, nothing for short training); false for silence.
     ///   - onIteration: called after each iteration with its 1-based number and the loss (nil unless computed).
     /// - Throws: `ALSError.invalidConfiguration`.
     /// - Complexity: per iteration O(nnz·f·(1 + cgSteps) + (users + items)·f²) for CG, O(nnz·f² + (users + items)·f³) for Cholesky.
     public static func train(
         on training: Interactions, configuration: ALSConfiguration, threads: Int = Threads.count,
-        computeLoss: Bool = false, progress: Bool = ProgressReporter.isTerminal,
+        computeLoss: Bool = false, progress: Bool = true,
         onIteration: ((_ iteration: Int, _ loss: Double?) -> Void)? = nil
     ) throws -> (model: ALS, report: ALSTrainingReport) {
         try train(positives: training.positives(), userIds: training.users.externalIds, itemIds: training.items.externalIds,
@@ -46,7 +47,7 @@ extension ALS {
     /// rating used when `configuration.confidence == .rating`).
     public static func train(
         positives: CSRMatrix, userIds: [Int32], itemIds: [Int32], configuration: ALSConfiguration,
-        threads: Int = Threads.count, computeLoss: Bool = false, progress: Bool = ProgressReporter.isTerminal,
+        threads: Int = Threads.count, computeLoss: Bool = false, progress: Bool = true,
         onIteration: ((_ iteration: Int, _ loss: Double?) -> Void)? = nil
     ) throws -> (model: ALS, report: ALSTrainingReport) {
         try configuration.validate()
@@ -94,7 +95,7 @@ extension ALS {
         }
         reporter.finish()
         report.seconds = report.iterationSeconds.reduce(0, +)
-        if progress, let first = report.iterationSeconds.first {
+        if progress && reporter.style == .bar, let first = report.iterationSeconds.first {
             printError(String(format: "ALS: first iteration %.2fs; users %.2fs, items %.2fs in all", first, report.userSeconds, report.itemSeconds))
         }
         let model = ALS(factors: f, userFactors: x, itemFactors: y, userIds: userIds, itemIds: itemIds,

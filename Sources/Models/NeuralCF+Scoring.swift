@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Support
 
 extension NeuralCF {
     /// Items scored per block when ranking all items for a user (bounds the scratch memory).

@@ -72,6 +72,8 @@ extension NeuralCF {
     /// and training stops after `patience` epochs without improvement.
     /// - Parameters:
     ///   - initial: weights to start from (e.g. `NeuralCF(pretrainedGMF:mlp:)`); default: seeded init.
+    ///   - progress: advanced by mini-batch steps over all epochs; its `total` (epochs × steps per epoch)
+    ///     is set here, so a caller may create it with total 0. Each epoch's loss is a note.
     /// - Returns: the trained model and the report.
     /// - Complexity: O(epochs · positives · (1 + negatives) · cost of one sample).
     public static func train(
@@ -97,7 +99,10 @@ extension NeuralCF {
             let clock = Date()
             let samples = sampler.epochSamples(negatives: options.negatives, seed: options.seed, epoch: epoch)
             report.samplesPerEpoch = samples.count
-            let loss = trainer.epoch(samples, progress: progress, label: "epoch \(epoch)/\(options.epochs)")
+            // Progress counts mini-batch steps over all epochs (every epoch has as many samples).
+            let stepsPerEpoch = (samples.count + options.batchSize - 1) / options.batchSize
+            if epoch == 1 { progress?.total = options.epochs * stepsPerEpoch }
+            let loss = trainer.epoch(samples, progress: progress, stepsBefore: (epoch - 1) * stepsPerEpoch)
             let model = trainer.model()
             var record = EpochRecord(epoch: epoch, loss: loss, validation: nil, seconds: Date().timeIntervalSince(clock))
             if let validate {
@@ -238,7 +243,8 @@ final class NCFTrainer {
     }
 
     /// One pass over `samples` in mini-batches. Returns the mean cross-entropy.
-    func epoch(_ samples: NCFSamples, progress: ProgressReporter?, label: String) -> Double {
+    /// - Parameter stepsBefore: steps of the earlier epochs (progress counts steps over all epochs).
+    func epoch(_ samples: NCFSamples, progress: ProgressReporter?, stepsBefore: Int = 0) -> Double {
         var total = 0.0
         let n = samples.count
         let batch = options.batchSize
@@ -254,7 +260,7 @@ final class NCFTrainer {
                         applyAdam()
                         start += count
                         s += 1
-                        if s & 63 == 0 { progress?.update(to: s) }
+                        if s & 63 == 0 { progress?.update(to: stepsBefore + s) }
                     }
                 }
             }

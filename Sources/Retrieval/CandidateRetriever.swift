@@ -13,6 +13,14 @@ public protocol CandidateRetriever: Sendable {
     /// - Parameters:
     ///   - excluding: dense item indices that may not be returned (the user's seen movies).
     func candidates(for query: [Float], count: Int, excluding: [Int]) -> [ScoredCandidate]
+    /// Checks that this stage can serve a pipeline (called when the pipeline is made).
+    /// - Throws: `RetrievalError` naming what does not fit.
+    func validate() throws
+}
+
+extension CandidateRetriever {
+    /// Nothing to check by default.
+    public func validate() throws {}
 }
 
 /// A candidate item and its inner product with the query.

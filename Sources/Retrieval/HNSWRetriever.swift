@@ -38,6 +38,13 @@ public struct HNSWRetriever: CandidateRetriever {
         return HNSWRetriever(index: index, ef: ef)
     }
 
+    /// Refuses an index whose ids are row numbers when they are to be read as movie ids (`itemIds` given):
+    /// its candidates would be unrelated movies.
+    /// - Throws: `RetrievalError.rowNumberIDs`.
+    public func validate() throws {
+        if itemIds != nil && index.idSource == .rows { throw RetrievalError.rowNumberIDs }
+    }
+
     /// The same index searched with another width.
     public func with(ef: Int) -> HNSWRetriever { HNSWRetriever(index: index, ef: ef, itemIds: itemIds) }
 
@@ -47,7 +54,9 @@ public struct HNSWRetriever: CandidateRetriever {
         guard count > 0 else { return [] }
         let excluded: [Int] = itemIds.map { map in excluding.map { Int(map.externalId(of: $0)) } } ?? excluding
         let filter: SearchFilter? = excluded.isEmpty ? nil : .excluding(excluded)
-        let found = index.search(query, k: count, ef: max(ef, count), filter: filter)
+        precondition(query.count == dimension, "query has \(query.count) values, the index has \(dimension)")
+        // The dimension is checked above (and by the pipeline when it is made): the search throws nothing else.
+        let found = try! index.search(query, k: count, ef: max(ef, count), filter: filter)
         return found.compactMap { n in
             let item: Int
             if let itemIds {

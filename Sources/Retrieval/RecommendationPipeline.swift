@@ -37,6 +37,7 @@ public struct RecommendationPipeline: Sendable {
         guard retriever.dimension == model.factors else {
             throw RetrievalError.mismatchedIndex(indexDimension: retriever.dimension, factors: model.factors)
         }
+        try retriever.validate()
         guard options.candidates >= 1 else { throw RetrievalError.badOption("retrieval candidates must be ≥ 1, got \(options.candidates)") }
         guard options.ef >= 1 else { throw RetrievalError.badOption("retrieval ef must be ≥ 1, got \(options.ef)") }
         guard (0...1).contains(options.popularityWeight) else {

@@ -70,6 +70,8 @@ public enum RetrievalError: Error, CustomStringConvertible, Equatable {
     case itemOutOfRange(Int, itemCount: Int)
     case mismatchedItems(model: String, modelItems: Int, dataItems: Int)
     case mismatchedIndex(indexDimension: Int, factors: Int)
+    /// The index's ids are row numbers of an embedding file, not the dataset's movie ids.
+    case rowNumberIDs
     case foldInUnsupported(model: String)
     case rerankerUnavailable(RerankScorer)
     case badOption(String)
@@ -82,6 +84,9 @@ public enum RetrievalError: Error, CustomStringConvertible, Equatable {
             return "the \(model) model was trained on other movies than the data (\(modelItems) vs \(dataItems) movies, or other ids); retrain it on this dataset"
         case let .mismatchedIndex(dimension, factors):
             return "the index holds \(dimension)-dimensional vectors but the model has \(factors) factors; rebuild the index"
+        case .rowNumberIDs:
+            return "the index was built from an embedding file without ids; its ids are row numbers, not movie ids; "
+                + "rebuild it with build-index --embeddings FILE --ids IDS.npy, or from a model (--model)"
         case let .foldInUnsupported(model): return "the \(model) model cannot fold in a new user from liked movies (use als, gmf or neumf)"
         case let .rerankerUnavailable(scorer): return "re-ranker '\(scorer.rawValue)' needs a NeuMF model, and none was given"
         case let .badOption(text): return text

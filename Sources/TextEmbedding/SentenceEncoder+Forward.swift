@@ -1,3 +1,4 @@
+import Support
 import LinearAlgebra
 
 /// The batched forward pass.

@@ -45,14 +45,22 @@ public struct EmbeddingStore: Sendable {
     }
 
     private struct Metadata: Codable {
-        struct Entry: Codable { var name: String; var rows: Int; var columns: Int }
+        struct Entry: Codable {
+            var name: String
+            var rows: Int
+            var columns: Int
+            /// Where the ids came from (absent in older files: `.unknown`).
+            var ids: IDSource?
+        }
         var matrices: [Entry]
     }
 
     /// Writes every matrix to one artefact file, atomically.
     public func save(to url: URL) throws {
         var writer = ArtifactWriter(kind: Self.artifactKind)
-        try writer.addMetadata(Metadata(matrices: names.map { .init(name: $0, rows: matrices[$0]!.rows, columns: matrices[$0]!.columns) }))
+        try writer.addMetadata(Metadata(matrices: names.map {
+            .init(name: $0, rows: matrices[$0]!.rows, columns: matrices[$0]!.columns, ids: matrices[$0]!.idSource)
+        }))
         for name in names {
             let m = matrices[name]!
             m.withValues { writer.add(name, $0) }
@@ -73,33 +81,64 @@ public struct EmbeddingStore: Sendable {
             guard entry.rows >= 0, entry.columns > 0, values.count == entry.rows * entry.columns, ids.count == entry.rows else {
                 throw VectorIndexError.badFile(path: url.path, reason: "matrix '\(entry.name)' does not hold \(entry.rows)×\(entry.columns) values with ids")
             }
-            store.matrices[entry.name] = EmbeddingMatrix(mapped: values, columns: entry.columns, ids: ids.map { Int($0) }, owner: reader)
+            store.matrices[entry.name] = EmbeddingMatrix(mapped: values, columns: entry.columns, ids: ids.map { Int($0) },
+                                                         idSource: entry.ids ?? .unknown, owner: reader)
         }
         return store
     }
 
-    /// Reads a `.npy` (2-D float) or `.fvecs` file as a matrix; ids are row numbers unless `ids` is given
-    /// (for `.npy`, a sibling `NAME.ids.npy` of integers is used when present).
-    public static func importMatrix(from url: URL, ids: [Int]? = nil) throws -> EmbeddingMatrix {
+    /// Reads a `.npy` (2-D float) or `.fvecs` file as a matrix, with the ids of its rows from, in order:
+    /// `ids`, the `.npy` file `idsFile`, a sibling `NAME.ids.npy` of a `.npy` file, or else row numbers.
+    ///
+    /// The matrix's `idSource` says which: `.file` for an ids file, `.rows` for row numbers, `.unknown` for
+    /// `ids` given in memory.
+    /// - Throws: `VectorFileError` for an unreadable or malformed file; for the ids, as `readIDs(from:rows:)`.
+    public static func importMatrix(from url: URL, ids: [Int]? = nil, idsFile: URL? = nil) throws -> EmbeddingMatrix {
         let matrix: Matrix<Float>
-        var rowIds = ids
         switch url.pathExtension.lowercased() {
-        case "npy":
-            matrix = try NumpyFile.readFloat(url)
-            let sibling = url.deletingPathExtension().appendingPathExtension("ids.npy")
-            if rowIds == nil, FileManager.default.fileExists(atPath: sibling.path) {
-                rowIds = try NumpyFile.readInt(sibling).values.map { Int($0) }
+        case "npy": matrix = try NumpyFile.readFloat(url)
+        case "fvecs": matrix = try VecsFile.readFloat(url)
+        default: throw VectorFileError.unsupported(path: url.path, reason: "expected a .npy or .fvecs file")
+        }
+        if let ids {
+            guard ids.count == matrix.rows else {
+                throw VectorIndexError.badParameter(name: "ids", reason: "\(ids.count) ids for \(matrix.rows) rows of \(url.path)")
             }
-        case "fvecs":
-            matrix = try VecsFile.readFloat(url)
-        default:
-            throw VectorFileError.unsupported(path: url.path, reason: "expected a .npy or .fvecs file")
+            return EmbeddingMatrix(values: matrix, ids: ids, idSource: .unknown)
         }
-        let finalIds = rowIds ?? Array(0..<matrix.rows)
-        guard finalIds.count == matrix.rows else {
-            throw VectorIndexError.badParameter(name: "ids", reason: "\(finalIds.count) ids for \(matrix.rows) rows of \(url.path)")
+        var file = idsFile
+        if file == nil, url.pathExtension.lowercased() == "npy" {
+            let sibling = url.deletingPathExtension().appendingPathExtension("ids.npy")
+            if FileManager.default.fileExists(atPath: sibling.path) { file = sibling }
         }
-        return EmbeddingMatrix(values: matrix, ids: finalIds)
+        guard let file else { return EmbeddingMatrix(values: matrix, ids: nil, idSource: .rows) }
+        let read = try readIDs(from: file, rows: matrix.rows, vectorsPath: url.path)
+        return EmbeddingMatrix(values: matrix, ids: read, idSource: .file)
+    }
+
+    /// Reads row ids from a `.npy` file of int32 or int64: a 1-D array (or one column) with one distinct
+    /// id per row.
+    /// - Parameters:
+    ///   - rows: how many ids there must be (the rows of the vectors they name).
+    ///   - vectorsPath: the vectors' file, for the error messages.
+    /// - Throws: `VectorFileError.unsupported` for another dtype (e.g. floats) or shape,
+    ///   `VectorIndexError.badFile` for a count that is not `rows` or an id that appears twice.
+    public static func readIDs(from url: URL, rows: Int, vectorsPath: String? = nil) throws -> [Int] {
+        let table = try NumpyFile.readInt(url)
+        guard table.columns == 1 else {
+            throw VectorFileError.unsupported(path: url.path, reason: "a \(table.rows)×\(table.columns) array; expected one id per row (a 1-D array)")
+        }
+        guard table.rows == rows else {
+            throw VectorIndexError.badFile(path: url.path, reason: "holds \(table.rows) ids for the \(rows) rows of \(vectorsPath ?? "the vectors")")
+        }
+        var firstRow: [Int64: Int] = [:]
+        firstRow.reserveCapacity(rows)
+        for (row, id) in table.values.enumerated() {
+            if let earlier = firstRow.updateValue(row, forKey: id) {
+                throw VectorIndexError.badFile(path: url.path, reason: "id \(id) appears twice (rows \(earlier) and \(row)); ids must be distinct")
+            }
+        }
+        return table.values.map { Int($0) }
     }
 
     /// Writes a matrix as `.npy` (plus `NAME.ids.npy` with its ids) or `.fvecs` (values only).
@@ -124,25 +163,32 @@ public struct EmbeddingMatrix: @unchecked Sendable {
     public let columns: Int
     /// The id of each row.
     public let ids: [Int]
+    /// Where the ids came from (`.rows`: they are row numbers).
+    public let idSource: IDSource
     private let owned: [Float]?
     private let mapped: UnsafeBufferPointer<Float>?
     private let owner: AnyObject?
 
     /// A matrix that owns its values.
-    public init(values: Matrix<Float>, ids: [Int]? = nil) {
+    /// - Parameters:
+    ///   - ids: the id of each row (default: row numbers).
+    ///   - idSource: where the ids came from (default: `.rows` without ids, `.unknown` with them).
+    public init(values: Matrix<Float>, ids: [Int]? = nil, idSource: IDSource? = nil) {
         rows = values.rows
         columns = values.columns
         self.ids = ids ?? Array(0..<values.rows)
+        self.idSource = idSource ?? (ids == nil ? .rows : .unknown)
         precondition(self.ids.count == rows, "\(self.ids.count) ids for \(rows) rows")
         owned = values.values
         mapped = nil
         owner = nil
     }
 
-    init(mapped: UnsafeBufferPointer<Float>, columns: Int, ids: [Int], owner: AnyObject) {
+    init(mapped: UnsafeBufferPointer<Float>, columns: Int, ids: [Int], idSource: IDSource, owner: AnyObject) {
         rows = ids.count
         self.columns = columns
         self.ids = ids
+        self.idSource = idSource
         owned = nil
         self.mapped = mapped
         self.owner = owner
@@ -173,7 +219,8 @@ public struct EmbeddingMatrix: @unchecked Sendable {
 extension EmbeddingStore {
     /// Reads one factor matrix from a model artefact of any kind that has a Float section `factors`
     /// (row-major) and an Int32 section `ids` (one external id per row), e.g. an ALS model's
-    /// `item_factors` / `item_ids`. The values are mapped, not copied.
+    /// `item_factors` / `item_ids`. The values are mapped, not copied; the ids are the dataset's
+    /// (`idSource` `.dataset`).
     /// - Throws: `ArtifactError` when the file is damaged or lacks the sections; `.badFile` on a shape mismatch.
     public static func importFactors(fromModel url: URL, factors: String = "item_factors", ids: String = "item_ids") throws -> EmbeddingMatrix {
         let reader = try ArtifactReader(url: url)
@@ -182,6 +229,6 @@ extension EmbeddingStore {
         guard !rowIds.isEmpty, values.count % rowIds.count == 0, values.count > 0 else {
             throw VectorIndexError.badFile(path: url.path, reason: "'\(factors)' holds \(values.count) values for \(rowIds.count) ids")
         }
-        return EmbeddingMatrix(mapped: values, columns: values.count / rowIds.count, ids: rowIds, owner: reader)
+        return EmbeddingMatrix(mapped: values, columns: values.count / rowIds.count, ids: rowIds, idSource: .dataset, owner: reader)
     }
 }

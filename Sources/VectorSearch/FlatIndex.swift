@@ -65,17 +65,21 @@ public final class FlatIndex: @unchecked Sendable {
     }
 
     /// The exact `k` nearest vectors to `query`, nearest first (fewer when the index holds fewer).
-    public func search(_ query: [Float], k: Int) -> [Neighbor] {
-        search(batch: Matrix(rows: 1, columns: query.count, values: query), k: k, threads: 1)[0]
+    /// - Throws: `VectorIndexError.dimensionMismatch` when `query` does not have `dimension` values.
+    public func search(_ query: [Float], k: Int) throws -> [Neighbor] {
+        try search(batch: Matrix(rows: 1, columns: query.count, values: query), k: k, threads: 1)[0]
     }
 
     /// The exact `k` nearest vectors to every row of `queries`.
     /// - Parameters:
     ///   - threads: workers over blocks of queries (BLAS itself runs single-threaded inside).
     /// - Returns: one list per query, nearest first; ties broken by the smaller row.
+    /// - Throws: `VectorIndexError.dimensionMismatch` when the rows do not have `dimension` values.
     /// - Complexity: O(queries · count · dimension) multiply-adds, at `sgemm` speed.
-    public func search(batch queries: Matrix<Float>, k: Int, threads: Int = Threads.count) -> [[Neighbor]] {
-        precondition(queries.columns == dimension, "queries have \(queries.columns) dimensions, the index has \(dimension)")
+    public func search(batch queries: Matrix<Float>, k: Int, threads: Int = Threads.count) throws -> [[Neighbor]] {
+        guard queries.columns == dimension else {
+            throw VectorIndexError.dimensionMismatch(expected: dimension, found: queries.columns)
+        }
         let nq = queries.rows
         var answers = [[Neighbor]](repeating: [], count: nq)
         guard nq > 0, k > 0, count > 0 else { return answers }

@@ -7,6 +7,8 @@ extension HNSWIndex {
     /// - Parameters:
     ///   - vectors: one vector per row.
     ///   - ids: the id of each row (default: the row numbers).
+    ///   - idSource: where `ids` came from, saved with the index (default: `.rows` without ids, `.unknown`
+    ///     with them).
     ///   - metric: distance to index under.
     ///   - parameters: `m`, `efConstruction`, seed, MIPS strategy.
     ///   - threads: insertion threads (default every core; 1 gives a reproducible graph).
@@ -15,11 +17,12 @@ extension HNSWIndex {
     /// - Throws: `VectorIndexError` for duplicate ids, NaN/∞ values or a length mismatch.
     /// - Complexity: about O(n · log n · efConstruction · m) distance computations.
     public static func build(
-        vectors: Matrix<Float>, ids: [Int]? = nil, metric: Metric, parameters: Parameters = Parameters(),
-        threads: Int = Threads.count, progress: ProgressReporter? = nil
+        vectors: Matrix<Float>, ids: [Int]? = nil, idSource: IDSource? = nil, metric: Metric,
+        parameters: Parameters = Parameters(), threads: Int = Threads.count, progress: ProgressReporter? = nil
     ) throws -> HNSWIndex {
         let index = HNSWIndex(dimension: vectors.columns, metric: metric, parameters: parameters, capacity: vectors.rows)
         try index.add(vectors, ids: ids, threads: threads, progress: progress)
+        index.idSource = idSource ?? (ids == nil ? .rows : .unknown)
         return index
     }
 
@@ -81,6 +84,7 @@ extension HNSWIndex {
         if reduction { fresh.normBound = normBound }
         try fresh.add(Matrix(rows: ids.count, columns: dimension, values: rows), ids: ids, threads: threads)
         fresh.refusedZeroVectors = refusedZeroVectors
+        fresh.idSource = idSource
         return fresh
     }
 
@@ -147,6 +151,7 @@ extension HNSWIndex {
             let scratch = pool.take(nodes: count)
             insert(UInt32(start), scratch: scratch)
             pool.give(scratch)
+            progress?.advance()
             start += 1
         }
         let remaining = count - start

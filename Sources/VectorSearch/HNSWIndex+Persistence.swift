@@ -22,11 +22,13 @@ extension HNSWIndex {
         var nodeStride: Int
         var upperWords: Int
         var provenance: Provenance?
+        /// Where the ids came from; absent in files written before it was recorded (loaded as `.unknown`).
+        var ids: IDSource?
     }
 
     /// Saves the index as one artefact file (kind "hnsw"), atomically.
     ///
-    /// Sections: `meta` (metric, dimension, m, efConstruction, seed, counts, layout), `level0` (the
+    /// Sections: `meta` (metric, dimension, m, efConstruction, seed, counts, layout, `ids`: the id source), `level0` (the
     /// level-0 block as is), `upper` and `upper_start` (upper-level links), `labels`, `levels`,
     /// `deleted`, `refused` (zero vectors refused under cosine); `meta` also carries `provenance` when set.
     /// - Throws: `ArtifactError.writeFailed`.
@@ -37,7 +39,7 @@ extension HNSWIndex {
                 metric: metric, dimension: dimension, storedDimension: storedDimension, m: m,
                 efConstruction: parameters.efConstruction, seed: parameters.seed, mipsStrategy: parameters.mipsStrategy,
                 normBound: normBound, count: count, deletedCount: deletedCount, entryPoint: entryPoint,
-                maxLevel: maxLevel, nodeStride: nodeStride, upperWords: upperUsed, provenance: provenance))
+                maxLevel: maxLevel, nodeStride: nodeStride, upperWords: upperUsed, provenance: provenance, ids: idSource))
             writer.add("level0", UnsafeBufferPointer(start: level0.assumingMemoryBound(to: UInt8.self), count: count * nodeStride))
             writer.add("upper", UnsafeBufferPointer(start: upper, count: upperUsed))
             writer.add("upper_start", UnsafeBufferPointer(start: upperStart, count: count))
@@ -114,6 +116,7 @@ extension HNSWIndex {
         index.normBound = meta.normBound
         index.provenance = meta.provenance
         index.refusedZeroVectors = try reader.array("refused", as: Int64.self).map { Int($0) }
+        index.idSource = meta.ids ?? .unknown
         index.nodeOfLabel.reserveCapacity(n)
         for node in 0..<n {
             for level in 0...Int(index.levels[node]) {

@@ -78,10 +78,12 @@ extension HNSWIndex {
     ///   - ef: search width on level 0 (at least `k` is used). Larger is slower and more accurate.
     ///   - filter: restrict the ids that may be returned.
     /// - Returns: neighbours, nearest first. Empty for a zero query under cosine.
+    /// - Throws: `VectorIndexError.dimensionMismatch` when `query` does not have `dimension` values
+    ///   (checked once per call, never per distance).
     /// - Complexity: about O(ef · m · log n) distance computations; filtered searches that fall back to
     ///   an exact scan cost O(allowed).
-    public func search(_ query: [Float], k: Int, ef: Int = 64, filter: SearchFilter? = nil) -> [Neighbor] {
-        precondition(query.count == dimension, "query has \(query.count) dimensions, the index has \(dimension)")
+    public func search(_ query: [Float], k: Int, ef: Int = 64, filter: SearchFilter? = nil) throws -> [Neighbor] {
+        guard query.count == dimension else { throw VectorIndexError.dimensionMismatch(expected: dimension, found: query.count) }
         return query.withUnsafeBufferPointer { q in
             rwLock.withRead {
                 let scratch = pool.take(nodes: count)
@@ -93,9 +95,12 @@ extension HNSWIndex {
 
     /// Searches every row of `queries`, in parallel on `threads` threads.
     /// - Returns: one neighbour list per query, in query order.
+    /// - Throws: `VectorIndexError.dimensionMismatch` when the rows do not have `dimension` values.
     public func search(batch queries: Matrix<Float>, k: Int, ef: Int = 64, filter: SearchFilter? = nil,
-                       threads: Int = Threads.count) -> [[Neighbor]] {
-        precondition(queries.columns == dimension, "queries have \(queries.columns) dimensions, the index has \(dimension)")
+                       threads: Int = Threads.count) throws -> [[Neighbor]] {
+        guard queries.columns == dimension else {
+            throw VectorIndexError.dimensionMismatch(expected: dimension, found: queries.columns)
+        }
         var answers = [[Neighbor]](repeating: [], count: queries.rows)
         answers.withUnsafeMutableBufferPointer { out in
             queries.values.withUnsafeBufferPointer { q in
@@ -123,7 +128,7 @@ extension HNSWIndex {
             guard deleted[Int(node)] == 0 else { throw VectorIndexError.removedID(id) }
             return Array(UnsafeBufferPointer(start: vector(node), count: dimension))
         }
-        return search(query, k: k + 1, ef: max(ef, k + 1), filter: nil).filter { $0.id != id }.prefix(k).map { $0 }
+        return try search(query, k: k + 1, ef: max(ef, k + 1), filter: nil).filter { $0.id != id }.prefix(k).map { $0 }
     }
 
     /// The stored vector of `id` (normalised under cosine), or nil when absent or removed.

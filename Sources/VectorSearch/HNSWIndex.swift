@@ -103,6 +103,8 @@ public final class HNSWIndex: @unchecked Sendable {
     /// Where the index came from (the model it was built over and its checksum, the data, the settings),
     /// set by the builder before `save`; nil for indexes that never had it. Saved in `meta`.
     public var provenance: Provenance?
+    /// Where the ids came from (`.rows` when the vectors came without ids); saved with the index.
+    public internal(set) var idSource: IDSource = .unknown
 
     let rwLock = ReadWriteLock()
     let stripes = StripedLocks()

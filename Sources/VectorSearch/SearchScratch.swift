@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A (distance, node) pair in the search heaps.
 @usableFromInline
@@ -160,9 +161,8 @@ final class SearchScratch {
 }
 
 /// A lock-protected stack of scratch spaces, one per concurrently running search.
-final class ScratchPool: @unchecked Sendable {
-    private var free: [SearchScratch] = []
-    private let lock = NSLock()
+final class ScratchPool: Sendable {
+    private let free = Locked<[SearchScratch]>([])
     let maxLinks: Int
     let dimension: Int
 
@@ -172,15 +172,11 @@ final class ScratchPool: @unchecked Sendable {
     }
 
     func take(nodes: Int) -> SearchScratch {
-        lock.lock()
-        let s = free.popLast()
-        lock.unlock()
+        let s = free.withLock { $0.popLast() }
         return s ?? SearchScratch(nodes: nodes, maxLinks: maxLinks, dimension: dimension)
     }
 
     func give(_ scratch: SearchScratch) {
-        lock.lock()
-        free.append(scratch)
-        lock.unlock()
+        free.withLock { $0.append(scratch) }
     }
 }

@@ -103,7 +103,7 @@ public struct ArtifactStore: Sendable {
         let (values, dimension) = try indexVectors(of: model, metric: metric)
         let index = try HNSWIndex.build(
             vectors: Matrix(rows: model.items.count, columns: dimension, values: values),
-            ids: model.items.externalIds.map { Int($0) }, metric: metric, parameters: parameters, threads: threads,
+            ids: model.items.externalIds.map { Int($0) }, idSource: .dataset, metric: metric, parameters: parameters, threads: threads,
             progress: ProgressReporter("building the \(model.kind) \(metric.rawValue) index", total: model.items.count))
         index.provenance = Provenance(dataset: model.provenance?.dataset,
                                       settings: ["m": "\(parameters.m)", "ef_construction": "\(parameters.efConstruction)",

@@ -213,12 +213,12 @@ enum Trainers {
         var validate: ((Int, NeuralCF) -> Double)? = nil
         var validationUsers: Int? = nil
         if r.validation && c.validation {
-            let holdout = ValidationHoldout(r.data, users: c.validationUsers, seed: options.seed)
-            training = holdout.training
-            validationUsers = holdout.userCount
+            let holdout = try Split.leaveLast(r.data, count: 1, users: c.validationUsers, seed: options.seed)
+            training = holdout.train
+            validationUsers = holdout.testUserCount
             let metric = SampledRankingProtocol(negatives: 100, k: 10, seed: options.seed)
-            validate = { _, model in metric.evaluate(model, train: holdout.training, test: holdout.heldOut).ndcg }
-            r.logger.info("validation: latest positive of \(holdout.userCount) users held out, NDCG@10 among 100 sampled negatives")
+            validate = { _, model in metric.evaluate(model, train: holdout.train, test: holdout.test).ndcg }
+            r.logger.info("validation: latest positive of \(holdout.testUserCount) users held out, NDCG@10 among 100 sampled negatives")
         }
         let steps = (training.positiveCount * (1 + options.negatives) + options.batchSize - 1) / options.batchSize   // per epoch
         let progress = ProgressReporter("training \(kind.rawValue)", total: steps)

@@ -92,10 +92,11 @@ extension Workspace {
             func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
             if loo {
                 let metrics = SampledRankingProtocol(negatives: s.negatives, k: s.k, seed: s.seed, batchSize: s.batchSize)
-                    .evaluate(model, split: partition)
+                    .evaluate(model, split: partition, progress: ProgressReporter("evaluating \(kind)", total: 0))
                 results[kind.rawValue] = .sampled(metrics, trainSeconds: trained.seconds, evaluationSeconds: elapsed())
             } else {
-                let metrics = FullRankingProtocol(k: s.k, batchSize: s.batchSize).evaluate(model, split: partition)
+                let metrics = FullRankingProtocol(k: s.k, batchSize: s.batchSize)
+                    .evaluate(model, split: partition, progress: ProgressReporter("evaluating \(kind)", total: 0))
                 results[kind.rawValue] = .full(metrics, trainSeconds: trained.seconds, evaluationSeconds: elapsed())
             }
             if let check = request.retrieval, let vectors = try trained.model.retrievalModel() {
@@ -148,12 +149,14 @@ private struct RetrievalParts {
         for n in check.candidateCounts ?? [config.retrieval.candidates] {
             let exact = try exactPipeline(candidates: n)
             rows += try RetrievalLossEvaluation(k: k, maxUsers: check.maxUsers).evaluate(
-                exact: exact, hnsw: { ef in exact.replacing(retriever: hnsw!.with(ef: ef)) }, efValues: sweep, test: split.test)
+                exact: exact, hnsw: { ef in exact.replacing(retriever: hnsw!.with(ef: ef)) }, efValues: sweep, test: split.test,
+                progress: ProgressReporter("serving \(kind) through the pipeline", total: 0))
         }
         return rows
     }
 
     func foldIn() throws -> FoldInEvaluation.Result {
-        try FoldInEvaluation(k: k, maxUsers: check.maxUsers).evaluate(exactPipeline(candidates: config.retrieval.candidates), test: split.test)
+        try FoldInEvaluation(k: k, maxUsers: check.maxUsers).evaluate(exactPipeline(candidates: config.retrieval.candidates), test: split.test,
+                                                                      progress: ProgressReporter("fold-in of \(kind)", total: 0))
     }
 }

@@ -64,8 +64,9 @@ extension Workspace {
                            metric: index.metric.rawValue, items: items, notes: found.note.map { [$0] })
     }
 
-    /// Refuses an index whose ids are not this dataset's movie ids.
+    /// Refuses an index whose ids are row numbers of an embedding file, or not this dataset's movie ids.
     func checkIds(of index: HNSWIndex, path: String) throws {
+        if index.idSource == .rows { throw WorkspaceError.indexWithoutIds(path: path) }
         let missing = index.ids.filter { catalog[Int32(truncatingIfNeeded: $0)] == nil }.count
         if missing > 0 { throw WorkspaceError.indexForOtherData(path: path, missing: missing) }
     }

@@ -62,7 +62,7 @@ public final class Workspace: @unchecked Sendable {   // mutable caches are guar
                                   datasetName: name, config: config, logger: logger)
         let options = LoadOptions(threshold: config.data.threshold, skipBadLines: config.data.skipBadLines,
                                   cacheDirectory: config.data.useCache ? store.directory : nil)
-        let dataset = try MovieLensDataset.load(from: dataDirectory, options: options)
+        let dataset = try MovieLensDataset.load(from: dataDirectory, options: options, progress: ProgressReporter("reading \(name)", total: 0))
         if dataset.interactions.positiveCount == 0 {
             logger.warning("\(dataDirectory.path): no rating reaches the positive threshold \(config.data.threshold); every model will be refused")
         }

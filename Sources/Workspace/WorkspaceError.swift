@@ -54,7 +54,7 @@ public enum WorkspaceError: Error, CustomStringConvertible, Equatable {
         case let .notAModel(path, kind): return "\(path) holds a '\(kind)' artefact, not a model"
         case let .notSaveable(model): return "a \(model) model cannot be saved"
         case let .indexWithoutIds(path):
-            return "\(path) was built from an embedding file without ids: its ids are row numbers, not movie ids; rebuild it with build-index --ids FILE or from a model (--model)"
+            return "\(path) was built from an embedding file without ids; its ids are row numbers, not movie ids; rebuild it with build-index --embeddings FILE --ids IDS.npy, or from a model (--model)"
         case let .indexForOtherData(path, missing):
             return "\(path) indexes movies this dataset does not have (\(missing) of them); rebuild it from this dataset's model"
         case let .invalid(message): return message

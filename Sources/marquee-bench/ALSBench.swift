@@ -22,7 +22,7 @@ struct ALSBench: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @Option(name: .customLong("train"), help: "Train ratings file.") var trainFile: String
     @Option(name: .customLong("test"), help: "Test ratings file (ignored with --validation).") var testFile: String?
-    @Option(help: "Hold out this fraction of each user's train ratings as the evaluation set instead of --test.")
+    @Option(help: "Hold out this fraction of each user's train positives (Split.random) as the evaluation set instead of --test.")
     var validation: Double?
     @Option(name: .customLong("split-seed"), help: "Seed of the --validation hold-out.") var splitSeed: UInt64 = 1
     @Option(help: "Score the vectors in this folder (.npy) instead of training.") var peer: String?
@@ -59,25 +59,15 @@ struct ALSBench: ParsableCommand {
         let config = try common.loadConfig()
         if let speedNpy { return try speedRun(config, URL(fileURLWithPath: speedNpy)) }
         let threshold = config.data.threshold
-        var (table, _) = try MovieLensDataset.readRatings(URL(fileURLWithPath: trainFile))
-        var heldOut = RatingTable()
+        let table = try MovieLensDataset.readRatings(URL(fileURLWithPath: trainFile)).table
+        let split: Split
         if let validation {
-            var generator = SeededGenerator(seed: splitSeed)
-            var kept = RatingTable()
-            for e in 0..<table.count {
-                let target = generator.nextDouble() < validation
-                if target {
-                    heldOut.append(user: table.userIds[e], movie: table.movieIds[e], rating: table.ratings[e], timestamp: table.timestamps[e])
-                } else {
-                    kept.append(user: table.userIds[e], movie: table.movieIds[e], rating: table.ratings[e], timestamp: table.timestamps[e])
-                }
-            }
-            table = kept
+            split = try Split.random(Interactions.build(from: table, threshold: threshold).0, testFraction: validation, seed: splitSeed)
         } else {
             guard let testFile else { throw ValidationError("give --test FILE or --validation FRACTION") }
-            heldOut = try MovieLensDataset.readRatings(URL(fileURLWithPath: testFile)).table
+            let heldOut = try MovieLensDataset.readRatings(URL(fileURLWithPath: testFile)).table
+            split = try Split.supplied(train: table, test: heldOut, threshold: threshold, trainPath: trainFile)
         }
-        let split = try Split.supplied(train: table, test: heldOut, threshold: threshold, trainPath: trainFile)
         let train = split.train
 
         let model: ALS

@@ -96,14 +96,14 @@ struct BenchANNCommand: ParsableCommand {
         }
         func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-        func timeFlat() -> Double {
+        func timeFlat() throws -> Double {
             let index = FlatIndex(vectors: baseMatrix, metric: metric)
             let t0 = now()
-            _ = index.search(batch: queryMatrix, k: k, threads: threads)
+            _ = try index.search(batch: queryMatrix, k: k, threads: threads)
             return Double(queryMatrix.rows) / (now() - t0)
         }
         if flatOnly {
-            let qps = timeFlat()
+            let qps = try timeFlat()
             if json { try printJSON(Output(build_seconds: 0, index_bytes: 0, runs: [], flat_qps: qps, ground_truth_seconds: nil)) }
             else { print("FlatIndex exact (\(metric)): " + String(format: "%.0f", qps) + " queries/s on \(threads) threads") }
             return
@@ -121,11 +121,11 @@ struct BenchANNCommand: ParsableCommand {
         } else {
             printError("computing exact ground truth with FlatIndex …")
             let t0 = now()
-            let exact = FlatIndex(vectors: baseMatrix, metric: metric).search(batch: queryMatrix, k: k, threads: threads)
+            let exact = try FlatIndex(vectors: baseMatrix, metric: metric).search(batch: queryMatrix, k: k, threads: threads)
             truthSeconds = now() - t0
             truth = exact.map { $0.map(\.id) }
         }
-        if flat { flatQPS = timeFlat() }
+        if flat { flatQPS = try timeFlat() }
 
         let parameters = HNSWIndex.Parameters(m: m, efConstruction: efConstruction, seed: seed, mipsStrategy: MIPSStrategy(rawValue: mipsStrategy)!)
         let progress = ProgressReporter("building", total: baseMatrix.rows)
@@ -137,10 +137,10 @@ struct BenchANNCommand: ParsableCommand {
         var runs: [Run] = []
         for ef in efs {
             let t1 = now()
-            let found = index.search(batch: queryMatrix, k: k, ef: ef, threads: 1)
+            let found = try index.search(batch: queryMatrix, k: k, ef: ef, threads: 1)
             let serial = now() - t1
             let t2 = now()
-            _ = index.search(batch: queryMatrix, k: k, ef: ef, threads: threads)
+            _ = try index.search(batch: queryMatrix, k: k, ef: ef, threads: threads)
             let parallel = now() - t2
             var hits = 0
             for (f, t) in zip(found, truth) {

@@ -13,12 +13,13 @@ struct BuildIndexCommand: ParsableCommand {
         abstract: "Build an HNSW nearest-neighbour index over item vectors.",
         discussion: """
         Input is either a model file (--model: als, gmf or neumf; the ids are the dataset's movie ids, and \
-        the index records the model file's checksum, so recommend and similar rebuild it when the model \
-        is replaced) or a plain embedding file (--embeddings FILE.npy | FILE.fvecs; ids are row numbers, \
-        or FILE.ids.npy when present). Inner-product indexes of a model hold the vectors the two-stage \
-        pipeline searches with; cosine and l2 indexes the model's item vectors. Under cosine, all-zero \
-        vectors (items without training signal) are kept out of the index and reported. Defaults come from \
-        the hnsw: section of config.yaml.
+        the index records the model file's checksum, so recommend and similar rebuild it when the model is \
+        replaced; inner-product indexes hold the vectors the two-stage pipeline searches with, cosine and l2 \
+        indexes the model's item vectors) or a plain embedding file (--embeddings FILE.npy | FILE.fvecs) whose ids come from --ids IDS.npy (int32 or \
+        int64, one distinct id per row), else from FILE.ids.npy when present, else are row numbers. The index \
+        records which: an index whose ids are row numbers is refused by similar and recommend. Under cosine, \
+        all-zero vectors (items without training signal) are kept out of the index and reported. Defaults \
+        come from the hnsw: section of config.yaml.
         """
     )
 
@@ -29,6 +30,10 @@ struct BuildIndexCommand: ParsableCommand {
 
     @Option(name: .long, help: "Embedding file: .npy (2-D float32/float64) or .fvecs.", completion: .file(extensions: ["npy", "fvecs"]))
     var embeddings: String?
+
+    @Option(name: .long, help: "With --embeddings: the ids of its rows, a .npy of int32/int64 (e.g. movie ids).",
+            completion: .file(extensions: ["npy"]))
+    var ids: String?
 
     @Option(name: .long, help: "cosine, ip (inner product) or l2. Default: config hnsw.metric.")
     var metric: Metric?
@@ -56,6 +61,7 @@ struct BuildIndexCommand: ParsableCommand {
 
     func validate() throws {
         guard (model == nil) != (embeddings == nil) else { throw ValidationError("give exactly one of --model FILE or --embeddings FILE") }
+        if ids != nil && embeddings == nil { throw ValidationError("--ids goes with --embeddings (a model file holds its own ids)") }
         if let threads, !(1...4096).contains(threads) { throw ValidationError("--threads must be an integer in 1…4096, got \(threads)") }
     }
 
@@ -64,6 +70,7 @@ struct BuildIndexCommand: ParsableCommand {
         var vectors: Int
         var dimension: Int
         var metric: String
+        var ids: String
         var refused_zero_vectors: Int
         var refused_ids: [Int]
         var build_seconds: Double
@@ -95,11 +102,13 @@ struct BuildIndexCommand: ParsableCommand {
                                                  to: output)
         } else {
             let items: EmbeddingMatrix
-            do { items = try EmbeddingStore.importMatrix(from: input) } catch { throw InputError("\(error)") }
+            do { items = try EmbeddingStore.importMatrix(from: input, idsFile: ids.map { URL(fileURLWithPath: $0) }) } catch {
+                throw InputError("\(error)")
+            }
             let progress = ProgressReporter("building HNSW index", total: items.rows)
             do {
-                index = try HNSWIndex.build(vectors: items.matrix, ids: items.ids, metric: metric, parameters: parameters,
-                                            threads: threads ?? Threads.count, progress: progress)
+                index = try HNSWIndex.build(vectors: items.matrix, ids: items.ids, idSource: items.idSource, metric: metric,
+                                            parameters: parameters, threads: threads ?? Threads.count, progress: progress)
             } catch let error as VectorIndexError {
                 throw InputError("\(input.path): \(error)")
             }
@@ -110,13 +119,17 @@ struct BuildIndexCommand: ParsableCommand {
         let refused = index.refusedZeroVectors
         if json {
             try printJSON(Summary(path: output.path, vectors: index.liveCount, dimension: index.dimension, metric: metric.rawValue,
-                                  refused_zero_vectors: refused.count, refused_ids: refused, build_seconds: seconds, bytes: bytes))
+                                  ids: index.idSource.rawValue, refused_zero_vectors: refused.count, refused_ids: refused,
+                                  build_seconds: seconds, bytes: bytes))
             return
         }
         print("indexed \(index.liveCount) vectors of dimension \(index.dimension) (\(metric), m=\(parameters.m), efConstruction=\(parameters.efConstruction)) in \(String(format: "%.2f", seconds)) s")
         if !refused.isEmpty {
             let shown = refused.prefix(20).map(String.init).joined(separator: ", ")
             print("kept out \(refused.count) all-zero vectors (no direction for cosine; e.g. items without training signal): ids \(shown)\(refused.count > 20 ? ", …" : "")")
+        }
+        if index.idSource == .rows {
+            print("ids are row numbers (no --ids file): similar and recommend will refuse this index")
         }
         print("wrote \(output.path) (\(bytes) bytes)")
     }

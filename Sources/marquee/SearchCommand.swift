@@ -58,7 +58,7 @@ struct SearchCommand: ParsableCommand {
         guard queryMatrix.columns == loaded.dimension else {
             throw InputError("queries have \(queryMatrix.columns) dimensions, the index has \(loaded.dimension)")
         }
-        let results = loaded.search(batch: queryMatrix, k: k, ef: ef ?? config.hnsw.efSearch)
+        let results = try loaded.search(batch: queryMatrix, k: k, ef: ef ?? config.hnsw.efSearch)
         if json {
             try printJSON(Output(results: results))
             return

@@ -1,3 +1,4 @@
+import Support
 import Testing
 @testable import Dataset
 
@@ -101,5 +102,94 @@ private func pairs(_ data: Interactions) -> [[Int32]] {
     #expect(split.kind == .supplied)
     #expect(throws: SplitError.emptyTrain(path: "t.csv")) {
         try Split.supplied(train: RatingTable(), test: test, threshold: 4, trainPath: "t.csv")
+    }
+}
+
+@Test func sampledLeaveLastHoldsOutTheLatestPositiveOfASeededUserSample() throws {
+    let data = interactions([
+        // User 1: latest positive 30 (t9); the negative 40 at t10 never goes to test.
+        (1, 10, 5, 1), (1, 20, 4, 5), (1, 30, 5, 9), (1, 40, 1, 10),
+        // User 2: 50 and 60 tie at t7: the larger item index (60) counts as later.
+        (2, 50, 5, 7), (2, 60, 4, 7),
+        // User 3: one positive only: nothing to hold out, never sampled.
+        (3, 10, 5, 3), (3, 20, 2, 4),
+        // Users 4 and 5: two positives each.
+        (4, 10, 4, 1), (4, 20, 4, 2), (5, 30, 4, 8), (5, 10, 4, 2),
+    ])
+    // No cap (0): every user with ≥ 2 positives gives exactly its latest one — the same as leaveLast 1.
+    let all = try Split.leaveLast(data, count: 1, users: 0, seed: 3)
+    #expect(pairs(all.test) == [[1, 30], [2, 60], [4, 20], [5, 30]])
+    #expect(pairs(all.test) == pairs(try Split.leaveLast(data, count: 1).test))
+    #expect(all.testUserCount == 4)
+    #expect(all.kind.name == "leave-last-sample")
+    // A cap of 2: two of the four eligible users, chosen by the seed; the others keep everything in train.
+    let two = try Split.leaveLast(data, count: 1, users: 2, seed: 3)
+    two.train.byUser._checkInvariants(); two.test.byUser._checkInvariants()
+    #expect(two.testUserCount == 2)
+    #expect(Set(pairs(two.test)).isSubset(of: Set(pairs(all.test))))
+    #expect((pairs(two.train) + pairs(two.test)).sorted { $0.lexicographicallyPrecedes($1) } == pairs(data))
+    #expect(try Split.leaveLast(data, count: 1, users: 2, seed: 3) == two)
+    let samples = Set(try (0..<20).map { try pairs(Split.leaveLast(data, count: 1, users: 2, seed: UInt64($0)).test) })
+    #expect(samples.count > 1, "the seed chooses the users")
+    #expect(throws: SplitError.userCountNegative(-1)) { try Split.leaveLast(data, count: 1, users: -1, seed: 3) }
+    #expect(throws: SplitError.countNotPositive(0)) { try Split.leaveLast(data, count: 0, users: 2, seed: 3) }
+}
+
+/// The validation hold-out `marquee train --model neumf` used before it moved into `Split` (kept here,
+/// verbatim in logic, as the oracle): each user's latest positive (ties: the later entry), users with at
+/// least two positives, a Fisher–Yates sample of at most `maxUsers` users from stream 0x56414C.
+private func formerValidationHoldout(_ all: Interactions, users maxUsers: Int, seed: UInt64) -> (train: Interactions, test: Interactions, users: Int) {
+    let m = all.byUser
+    var rng = SeededGenerator(seed: seed, stream: 0x56414C)
+    var latest = [Int](repeating: -1, count: m.rows)
+    for u in 0..<m.rows {
+        var best = -1, positives = 0
+        for p in m.range(ofRow: u) where m.values[p] >= all.threshold {
+            positives += 1
+            if best < 0 || m.timestamps[p] >= m.timestamps[best] { best = p }
+        }
+        if positives >= 2 { latest[u] = best }
+    }
+    var chosen = (0..<m.rows).filter { latest[$0] >= 0 }
+    if maxUsers > 0 && chosen.count > maxUsers {
+        for j in stride(from: chosen.count - 1, to: 0, by: -1) { chosen.swapAt(j, rng.nextInt(below: j + 1)) }
+        chosen = Array(chosen.prefix(maxUsers))
+    }
+    let held = Set(chosen.map { latest[$0] })
+    var train = (rows: [Int32](), cols: [Int32](), values: [Float](), times: [Int64]())
+    var test = train
+    for u in 0..<m.rows {
+        for p in m.range(ofRow: u) {
+            if held.contains(p) {
+                test.rows.append(Int32(u)); test.cols.append(m.columnIndex[p]); test.values.append(m.values[p]); test.times.append(m.timestamps[p])
+            } else {
+                train.rows.append(Int32(u)); train.cols.append(m.columnIndex[p]); train.values.append(m.values[p]); train.times.append(m.timestamps[p])
+            }
+        }
+    }
+    return (all.replacingRatings(CSRMatrix(rows: m.rows, columns: m.columns, rowIndex: train.rows, columnIndex: train.cols,
+                                           values: train.values, timestamps: train.times)),
+            all.replacingRatings(CSRMatrix(rows: m.rows, columns: m.columns, rowIndex: test.rows, columnIndex: test.cols,
+                                           values: test.values, timestamps: test.times)),
+            chosen.count)
+}
+
+@Test(arguments: [0, 1, 37, 150, 10_000])
+func sampledLeaveLastEqualsTheFormerValidationHoldout(users: Int) throws {
+    // 300 users with 1–40 ratings each, timestamps with many ties, about half positives.
+    var g = SeededGenerator(seed: 11)
+    var rows: [(Int32, Int32, Float, Int64)] = []
+    for u in Int32(1)...300 {
+        var movies = Set<Int32>()
+        for _ in 0..<(1 + g.nextInt(below: 40)) { movies.insert(Int32(1 + g.nextInt(below: 500))) }
+        for m in movies { rows.append((u, m, Float(1 + g.nextInt(below: 10)) / 2, Int64(g.nextInt(below: 20)))) }
+    }
+    let data = interactions(rows)
+    for seed: UInt64 in [42, 7] {
+        let split = try Split.leaveLast(data, count: 1, users: users, seed: seed)
+        let oracle = formerValidationHoldout(data, users: users, seed: seed)
+        #expect(split.train == oracle.train)
+        #expect(split.test == oracle.test)
+        #expect(split.testUserCount == oracle.users)
     }
 }

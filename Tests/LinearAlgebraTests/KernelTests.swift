@@ -55,16 +55,3 @@ func kernelsMatchNaiveSums(count: Int) {
     short.push(3, 1); short.push(1, 1)
     #expect(short.sorted().map(\.index) == [1, 3])
 }
-
-@Test func parallelForCoversEveryIndexOnce() {
-    let n = 10_000
-    let hits = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
-    hits.initialize(repeating: 0)
-    defer { hits.deallocate() }
-    let shared = UnsafeSendable(hits)
-    parallelFor(n, threads: 4, grain: 37) { range, worker in
-        #expect(worker >= 0 && worker < 4)
-        for i in range { shared.value[i] += 1 }
-    }
-    #expect(hits.allSatisfy { $0 == 1 })
-}

@@ -224,6 +224,26 @@ private func options(epochs: Int, threads: Int = 1) -> NeuralCF.TrainingOptions 
     #expect(try NeuralCF.train(arch, on: train, options: other).model.dense != a.dense)
 }
 
+@Test func progressCountsStepsOverAllEpochs() throws {
+    let (train, _) = plantedProblem()
+    let arch = NeuralCF.Architecture(kind: .gmf, factors: 4, userCount: 0, itemCount: 0)
+    var o = options(epochs: 3)
+    o.batchSize = 8
+    let lines = Locked<[String]>([])
+    // Interval 0: a line for every update, so the updates themselves can be read back.
+    let progress = ProgressReporter("training gmf", total: 0, style: .lines, interval: 0, output: { line in lines.withLock { $0.append(line) } })
+    let (_, report) = try NeuralCF.train(arch, on: train, options: o, progress: progress)
+    // Every epoch draws `negatives` per positive: positives · (1 + negatives) samples, in batches of 8.
+    let samples = train.positiveCount * (1 + o.negatives)
+    #expect(report.samplesPerEpoch == samples)
+    let steps = 3 * ((samples + 7) / 8)
+    #expect(progress.total == steps)
+    // Updates every 64 steps count on across epochs (no restart at 0 in epoch 2).
+    let counts = lines.current.compactMap { $0.split(separator: "(").dropFirst().first?.split(separator: "/").first.flatMap { Int($0) } }
+    #expect(!counts.isEmpty && counts == counts.sorted() && counts.last! <= steps && counts.last! > 2 * steps / 3)
+    #expect(lines.current.allSatisfy { $0.contains("/\(steps))") })
+}
+
 @Test func earlyStoppingKeepsTheBestEpoch() throws {
     let (train, _) = plantedProblem()
     let arch = NeuralCF.Architecture(kind: .gmf, factors: 4, userCount: 0, itemCount: 0)

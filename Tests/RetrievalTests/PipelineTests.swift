@@ -2,6 +2,7 @@ import Dataset
 import Foundation
 import LinearAlgebra
 import Models
+import Support
 import Testing
 import VectorSearch
 @testable import Retrieval
@@ -205,6 +206,25 @@ func neverSeenNeverRepeatedAlwaysK(hnsw: Bool) throws {
     let seen = Array(f.seen(4))
     #expect(external.candidates(for: query, count: 8, excluding: seen).map(\.item)
             == exact.candidates(for: query, count: 8, excluding: seen).map(\.item))
+}
+
+@Test func anIndexOfRowNumbersIsRefusedWhenItsIdsAreReadAsMovieIds() throws {
+    let f = Fixture.shared
+    let model = RetrievalModel(als: f.als)
+    let vectors = Matrix(rows: model.itemCount, columns: model.factors, values: model.itemVectors)
+    // Built without ids: its ids are row numbers, not the items' movie ids (1000…).
+    let byRows = try HNSWIndex.build(vectors: vectors, metric: .innerProduct, threads: 1)
+    #expect(throws: RetrievalError.rowNumberIDs) {
+        try RecommendationPipeline(model: model, retriever: HNSWRetriever(index: byRows, ef: 50, itemIds: f.training.items),
+                                   training: f.training)
+    }
+    #expect(RetrievalError.rowNumberIDs.description.contains("its ids are row numbers, not movie ids"))
+    // Row numbers are right when they are read as dense indices (no id map), and dataset ids with a map.
+    _ = try RecommendationPipeline(model: model, retriever: HNSWRetriever(index: byRows, ef: 50), training: f.training)
+    let byIds = try HNSWIndex.build(vectors: vectors, ids: f.training.items.externalIds.map { Int($0) }, idSource: .dataset,
+                                    metric: .innerProduct, threads: 1)
+    _ = try RecommendationPipeline(model: model, retriever: HNSWRetriever(index: byIds, ef: 50, itemIds: f.training.items),
+                                   training: f.training)
 }
 
 @Test func concurrentCallsGiveTheSameAnswers() throws {

@@ -21,12 +21,12 @@ import Testing
         let loaded = try HNSWIndex.load(from: url)
         #expect(loaded.totalCount == index.totalCount && loaded.liveCount == index.liveCount)
         #expect(loaded.metric == .l2 && loaded.dimension == 12 && loaded.parameters == index.parameters)
-        #expect(loaded.search(batch: Self.queries, k: 10, ef: 50) == index.search(batch: Self.queries, k: 10, ef: 50))
+        #expect(try loaded.search(batch: Self.queries, k: 10, ef: 50) == index.search(batch: Self.queries, k: 10, ef: 50))
         #expect(try loaded.neighbors(of: ids[5], k: 5) == index.neighbors(of: ids[5], k: 5))
         #expect(!loaded.contains(ids[10]))
         // A loaded index still takes additions (its mapped block is copied first).
         try loaded.add(Array(Self.queries.row(0)), id: -1)
-        #expect(loaded.search(Array(Self.queries.row(0)), k: 1).first?.id == -1)
+        #expect(try loaded.search(Array(Self.queries.row(0)), k: 1).first?.id == -1)
     }
 
     @Test func truncatedOrAlteredFilesAreRefused() throws {
@@ -56,29 +56,29 @@ import Testing
         #expect(throws: ArtifactError.wrongKind(path: url.path, expected: "hnsw", found: "embeddings")) { try HNSWIndex.load(from: url) }
     }
 
-    @Test func flatIndexMatchesNaiveBruteForce() {
+    @Test func flatIndexMatchesNaiveBruteForce() throws {
         let ids = (0..<Self.data.rows).map { 10_000 - $0 }
         for metric in Metric.allCases {
             let flat = FlatIndex(vectors: Self.data, ids: ids, metric: metric)
-            let batch = flat.search(batch: Self.queries, k: 7, threads: 2)
+            let batch = try flat.search(batch: Self.queries, k: 7, threads: 2)
             for q in 0..<Self.queries.rows {
                 let truth = TestVectors.naive(Self.data, ids: ids, query: Array(Self.queries.row(q)), k: 7, metric: metric)
                 #expect(batch[q].map(\.id) == truth.map(\.id), "\(metric) query \(q)")
                 for (a, b) in zip(batch[q], truth) { #expect(abs(a.distance - b.distance) <= 1e-3 * max(1, abs(b.distance))) }
             }
-            #expect(flat.search(Array(Self.queries.row(3)), k: 7) == batch[3])
+            #expect(try flat.search(Array(Self.queries.row(3)), k: 7) == batch[3])
         }
-        #expect(FlatIndex(vectors: TestVectors.rows(Self.data, 0..<4), metric: .l2).search(Array(Self.queries.row(0)), k: 10).count == 4)
+        #expect(try FlatIndex(vectors: TestVectors.rows(Self.data, 0..<4), metric: .l2).search(Array(Self.queries.row(0)), k: 10).count == 4)
     }
 
-    @Test func flatBatchSearchAcrossManyQueryAndBaseBlocks() {
+    @Test func flatBatchSearchAcrossManyQueryAndBaseBlocks() throws {
         // 9,000 queries on 2 threads: more than one 2,048-query block per thread, cut evenly; 700 base rows:
         // several 256-row base blocks and a short last one. Every answer equals the naive scan's.
         let all = TestVectors.clustered(rows: 9_700, dimension: 4, seed: 21)
         let base = TestVectors.rows(all, 0..<700), queries = TestVectors.rows(all, 700..<9_700)
         let ids = Array(0..<700)
         for metric in [Metric.l2, .innerProduct] {
-            let batch = FlatIndex(vectors: base, metric: metric).search(batch: queries, k: 3, threads: 2)
+            let batch = try FlatIndex(vectors: base, metric: metric).search(batch: queries, k: 3, threads: 2)
             #expect(batch.count == 9_000)
             for q in stride(from: 0, to: 9_000, by: 7) {
                 let truth = TestVectors.naive(base, ids: ids, query: Array(queries.row(q)), k: 3, metric: metric)
@@ -103,8 +103,8 @@ import Testing
             let index = try HNSWIndex.build(vectors: data, metric: .innerProduct,
                                             parameters: .init(m: 16, efConstruction: 200, mipsStrategy: strategy), threads: 1)
             for q in queries {
-                let truth = exact.search(q, k: 10)
-                let found = index.search(q, k: 10, ef: 400)
+                let truth = try exact.search(q, k: 10)
+                let found = try index.search(q, k: 10, ef: 400)
                 #expect(found.map(\.id) == truth.map(\.id), "\(strategy)")
                 for (a, b) in zip(found, truth) { #expect(abs(a.distance - b.distance) < 1e-3 * max(1, abs(b.distance))) }
             }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Marquee's ALS against the `implicit` library (implicit.cpu.als.AlternatingLeastSquares), same machine,
-# same script. Run under the bench lock:  flock /tmp/marquee-bench.lock Tools/bench/als.sh [quality|speed|all]
+# same script. Run under both locks:  flock /tmp/marquee-build.lock flock /tmp/marquee-bench.lock Tools/bench/als.sh [quality|speed|all]
 #
 # quality: one random 80/20 split of Data/ml-latest-small per split seed written as two CSV files; both
 #   libraries train on the train file with the same factors, λ, α, iterations (implicit gets the matrix
@@ -21,9 +21,9 @@ REPS=${REPS:-3}
 WORK=/tmp/marquee-als-bench
 mkdir -p "$WORK"
 say "release build"
-swift build -c release >/dev/null 2>&1
-M="$MARQUEE_ROOT/.build/release/marquee"
-MB="$MARQUEE_ROOT/.build/release/marquee-bench"
+release_build >/dev/null 2>&1
+M="$(release_bin_path)/marquee"
+MB="$(release_bin_path)/marquee-bench"
 PY="python3 Tools/bench/als_implicit.py"
 export OPENBLAS_NUM_THREADS=1
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }

@@ -2,7 +2,8 @@
 # Tunes ALS defaults for ml-latest-small on VALIDATION slices of the training part (never on test).
 #
 # Writes the same train/test split as Tools/bench/als.sh (seed 1), then for every (factors, λ, α) holds
-# out 20 % of the train ratings as validation with two different split seeds and two model seeds, and
+# out 20 % of each user's train positives as validation (Marquee's Split.random, via `als-bench
+# --validation`) with two different split seeds and two model seeds, and
 # prints mean validation NDCG@10 / Recall@10 sorted best first. Results: /tmp/marquee-als-sweep/sweep.tsv.
 # Usage: Tools/bench/als_sweep.sh [factors-list] [lambda-list] [alpha-list]
 source "$(dirname "$0")/../lib/common.sh"
@@ -15,8 +16,8 @@ ALPHAS=${3:-"1 5 10 20 40"}
 WORK=/tmp/marquee-als-sweep
 mkdir -p "$WORK"
 say "release build"
-swift build -c release >/dev/null
-M="$MARQUEE_ROOT/.build/release/marquee-bench"
+release_build >/dev/null
+M="$(release_bin_path)/marquee-bench"
 python3 Tools/bench/als_implicit.py split --ratings Data/ml-latest-small/ratings.csv \
     --train "$WORK/train.csv" --test "$WORK/test.csv" --seed 1 >/dev/null
 OUT="$WORK/sweep.tsv"

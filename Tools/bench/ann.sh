@@ -9,8 +9,8 @@
 #   The ALS part trains ALS on Data/ml-latest-small, then compares on its item vectors: cosine (items as
 #   queries) and inner product with user vectors as queries, both MIPS strategies against hnswlib's "ip".
 # Data: $MARQUEE_ANN_DATA (default /tmp/marquee-ann); made by `marquee synth --shape vectors` when that
-# command exists, else by ann_peers.py's Gaussian-mixture generator. Takes /tmp/marquee-bench.lock itself
-# (set MARQUEE_BENCH_LOCKED=1 when the caller already holds it).
+# command exists, else by ann_peers.py's Gaussian-mixture generator. Run it under both locks (the script
+# takes none itself): flock /tmp/marquee-build.lock flock /tmp/marquee-bench.lock Tools/bench/ann.sh …
 source "$(dirname "$0")/../lib/common.sh"
 cd "$MARQUEE_ROOT"
 
@@ -33,10 +33,10 @@ done
 
 ensure_build_deps
 ensure_pip numpy hnswlib faiss-cpu
-say "swift build -c release"
-swift build -c release >&2
-MARQUEE=.build/release/marquee
-MARQUEE_BENCH=.build/release/marquee-bench
+say "release build"
+release_build >&2
+MARQUEE="$(release_bin_path)/marquee"
+MARQUEE_BENCH="$(release_bin_path)/marquee-bench"
 PEERS="python3 Tools/bench/ann_peers.py"
 DATA="${MARQUEE_ANN_DATA:-/tmp/marquee-ann}"
 RESULTS="$(mktemp -d /tmp/marquee-ann-results.XXXXXX)"
@@ -63,12 +63,6 @@ make_set() {
         $PEERS gen "$count" "$dim" "$queries" "$dir"
     fi
 }
-
-if [ -z "${MARQUEE_BENCH_LOCKED:-}" ]; then
-    exec 9>/tmp/marquee-bench.lock
-    say "waiting for /tmp/marquee-bench.lock"
-    flock 9
-fi
 
 for name in $SETS; do
     make_set "$name"

@@ -6,8 +6,9 @@
 # Usage: Tools/bench/ingest.sh [DATA_DIR] [REPETITIONS]
 #   DATA_DIR defaults to /tmp/marquee-ingest-bench/ml-20m-synth, generated with
 #   `marquee synth --shape ml-20m --seed 42` when it holds no ratings.csv.
-# Every measurement runs under /tmp/marquee-bench.lock (one benchmark at a time on the machine), the file is
-# read once before each repetition so both sides find it in the page cache, the sides alternate, and the
+# Run it under both locks (one build or benchmark at a time on the machine; the script takes none itself):
+#   flock /tmp/marquee-build.lock flock /tmp/marquee-bench.lock Tools/bench/ingest.sh
+# The file is read once before each repetition so both sides find it in the page cache, the sides alternate, and the
 # medians of the repetitions are reported with peak RSS from /usr/bin/time -v.
 source "$(dirname "$0")/../lib/common.sh"
 cd "$MARQUEE_ROOT"
@@ -20,11 +21,11 @@ REPS="${2:-3}"
 SMALL="$MARQUEE_ROOT/Data/ml-latest-small"
 
 say "release build"
-swift build -c release 2>&1 | tail -1 >&2
-BIN="$MARQUEE_ROOT/.build/release/marquee"
+release_build 2>&1 | tail -1 >&2
+BIN="$(release_bin_path)/marquee"
 if [ ! -f "$DATA/ratings.csv" ]; then
     say "generating $DATA (marquee synth --shape ml-20m --seed 42)"
-    flock /tmp/marquee-bench.lock "$BIN" synth --shape ml-20m --seed 42 --out "$DATA" >&2
+    "$BIN" synth --shape ml-20m --seed 42 --out "$DATA" >&2
 fi
 WORK="$(mktemp -d /tmp/marquee-ingest-bench.XXXXXX)"
 MODELS="$WORK/models"
@@ -82,12 +83,7 @@ run_all() {
     done
 }
 
-# One lock for the whole run, so the sides are measured under the same conditions.
-exec 9> /tmp/marquee-bench.lock
-say "waiting for /tmp/marquee-bench.lock"
-flock 9
 run_all
-flock -u 9
 
 python3 Tools/bench/ingest_summary.py "$RESULTS" "$DATA/ratings.csv"
 say "raw results: $RESULTS"

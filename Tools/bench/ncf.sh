@@ -7,9 +7,10 @@
 # 1. ml-latest-small, two splits (Tools/bench/ncf_split.py, split seed 1):
 #    - leave-one-out: each user's latest positive is the test item, with 100 sampled unrated movies per test
 #      user: HR@10 / NDCG@10 loo-sampled (the paper's protocol) and full ranking of that one movie;
-#    - fraction: a random 20 % of each user's positives held out (the split of `marquee evaluate`'s full
-#      ranking): full-ranking NDCG@10 / Recall@10 over about 9,200 held-out positives, far less noisy than
-#      the single held-out movie.
+#    - fraction: a random 20 % of each user's positives held out (max(1, ⌊0.2·P⌋) for users with P ≥ 2,
+#      drawn by numpy: the idea of `marquee evaluate`'s random split, not its exact rule or draw):
+#      full-ranking NDCG@10 / Recall@10 over about 9,200 held-out positives, far less noisy than the single
+#      held-out movie.
 #    For every seed and split, alternating which side goes first: train NeuMF (factors 8, layers
 #    64,32,16,8, 4 negatives, batch 256, Adam lr 0.001, no L2, EPOCHS epochs), write the test users' scores
 #    over all movies, and score both sides with ONE evaluator (ncf_eval.py). Epoch time (sampling included)
@@ -30,9 +31,9 @@ ensure_build_deps
 ensure_pip torch pandas numpy
 cd "$MARQUEE_ROOT"
 say "release build"
-swift build -c release >&2
-BIN="$MARQUEE_ROOT/.build/release/marquee"
-BENCH="$MARQUEE_ROOT/.build/release/marquee-bench"
+release_build >&2
+BIN="$(release_bin_path)/marquee"
+MB="$(release_bin_path)/marquee-bench"
 BENCH="$MARQUEE_ROOT/Tools/bench"
 WORK="${NCF_BENCH_DIR:-/tmp/marquee-ncf-bench}"
 mkdir -p "$WORK"
@@ -44,7 +45,7 @@ run_marquee() { # split-dir seed epochs out-prefix [score]
     /usr/bin/time -f "%M" -o "$4.rss" "$BIN" train --data "$1/train" --models-dir "$WORK/idx" --model neumf \
         "${ARCH[@]}" --epochs "$3" --seed "$2" --no-validation --out "$4.model" --json > "$4.json"
     if [ "${5:-}" = score ]; then
-        "$BENCH" export-scores --model "$4.model" --users "$(users_of "$1")" --out "$4.npy"
+        "$MB" export-scores --model "$4.model" --users "$(users_of "$1")" --out "$4.npy"
         python3 "$BENCH/ncf_eval.py" "$1" "$4.npy" > "$4.metrics.json"
     fi
 }

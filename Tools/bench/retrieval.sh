@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Two-stage retrieval benchmark (issue 6): ANN loss (NDCG@10 / Recall@10 with exact vs HNSW candidates,
 # ef sweep) and in-process recommend latency / throughput, exact vs HNSW side by side, on ml-latest-small
-# and on a synthetic ML-20M-shaped dataset (ALS, 64 factors). Release build; every heavy step runs under
-# the machine-wide bench lock. The exact scan is the "peer": both run in the same process, alternating
+# and on a synthetic ML-20M-shaped dataset (ALS, 64 factors). Release build. Run it under both locks (the
+# script takes none itself): flock /tmp/marquee-build.lock flock /tmp/marquee-bench.lock Tools/bench/retrieval.sh
+# The exact scan is the "peer": both run in the same process, alternating
 # per repetition; the summary reports medians.
 #
 # Environment: OUT (default /tmp/marquee-retrieval-bench), REPS (3), EFS (10,20,40,80,160,320),
@@ -11,26 +12,24 @@
 source "$(dirname "$0")/../lib/common.sh"
 cd "$MARQUEE_ROOT"
 ensure_build_deps
-swift build -c release
-BIN="$(swift build -c release --show-bin-path)/marquee"
+release_build
+BIN="$(release_bin_path)/marquee"
 OUT="${OUT:-/tmp/marquee-retrieval-bench}"
 REPS="${REPS:-3}"
 EFS="${EFS:-10,20,40,80,160,320}"
 SYNTH="${SYNTH:-/tmp/ml20m-synth}"
-LOCK=/tmp/marquee-bench.lock
 mkdir -p "$OUT/models"
-lock() { flock "$LOCK" "$@"; }
 
 run_dataset() {  # run_dataset NAME DATA CONFIG EVAL_USERS
     local name="$1" data="$2" config="$3" users="$4"
     local common=(--config "$config" --data "$data" --models-dir "$OUT/models")
     # N = 10 as well as the default: below N the search width is raised to N, so N = 10 shows small ef.
     say "$name: ANN loss (ALS trained on the random 80% split), N = 10 and the configured candidates"
-    lock "$BIN" evaluate "${common[@]}" --models als --retrieval hnsw --ef "$EFS" --candidates "10,$CANDIDATES" \
+    "$BIN" evaluate "${common[@]}" --models als --retrieval hnsw --ef "$EFS" --candidates "10,$CANDIDATES" \
         --retrieval-users "$users" --json > "$OUT/$name-loss.json"
     for rep in $(seq 1 "$REPS"); do
         say "$name: recommend latency, repetition $rep/$REPS"
-        lock "$(dirname "$BIN")/marquee-bench" bench-retrieval "${common[@]}" --ef "$EFS" --users 2000 --threads 2 --json > "$OUT/$name-latency-$rep.json"
+        "$(dirname "$BIN")/marquee-bench" bench-retrieval "${common[@]}" --ef "$EFS" --users 2000 --threads 2 --json > "$OUT/$name-latency-$rep.json"
     done
 }
 
@@ -46,7 +45,7 @@ run_dataset small Data/ml-latest-small "$OUT/small.yaml" 100000
 if [ "${SKIP_SYNTH:-0}" != 1 ]; then
     if [ ! -f "$SYNTH/ratings.csv" ]; then
         say "generating the synthetic ML-20M dataset at $SYNTH"
-        lock "$BIN" synth --shape ml-20m --seed 1 --out "$SYNTH"
+        "$BIN" synth --shape ml-20m --seed 1 --out "$SYNTH"
     fi
     ITER="${ALS_ITERATIONS:-15}"
     config_for "$ITER" > "$OUT/synth20m.yaml"

@@ -9,9 +9,9 @@ ensure_pip numpy faiss-cpu
 OUT="${1:-/tmp/marquee-synth-bench}"
 REPS="${2:-3}"
 mkdir -p "$OUT"
-say "swift build -c release"
-swift build -c release >/dev/null
-BIN=.build/release/marquee
+say "release build"
+release_build >/dev/null
+BIN="$(release_bin_path)/marquee"
 
 say "ml-20m shape, $REPS runs (seed 42)"
 times=()

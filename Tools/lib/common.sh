@@ -37,6 +37,23 @@ ensure_build_deps() {
     ensure_apt libopenblas-dev liblapacke-dev pkg-config
 }
 
+# Marquee's release builds. On x86-64 they target x86-64-v3 (AVX2 + FMA), so SIMD `addingProduct` is one
+# FMA instruction instead of a call to fmaf per lane; the binary then needs an x86-64-v3 CPU (Haswell,
+# Zen or later). MARQUEE_PORTABLE=1 gives a baseline x86-64 build. The manifest carries no such flags (a
+# package that depends on Marquee by version may not have unsafe flags), so they are passed here, once,
+# for every release build of the scripts. SwiftPM hands -Xcc flags to every C compile and to swiftc's
+# Clang importer, whose target CPU sets the Swift code's too (the same flag the manifest used to carry).
+MARQUEE_RELEASE_FLAGS=()
+if [ "$(uname -m)" = x86_64 ] && [ -z "${MARQUEE_PORTABLE+set}" ]; then
+    MARQUEE_RELEASE_FLAGS=(-Xcc -march=x86-64-v3)
+fi
+
+# release_build [ARGUMENTS...] : swift build -c release with Marquee's CPU flags (extra arguments passed on).
+release_build() { swift build -c release "${MARQUEE_RELEASE_FLAGS[@]}" "$@"; }
+
+# release_bin_path : the folder release_build puts its binaries in.
+release_bin_path() { release_build --show-bin-path; }
+
 # ensure_pip PACKAGE... : installs Python packages for benchmarks against peers.
 ensure_pip() {
     local missing=()
