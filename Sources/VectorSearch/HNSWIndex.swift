@@ -60,6 +60,11 @@ public final class HNSWIndex: @unchecked Sendable {
         public var added = 0
         /// Ids of zero vectors refused under cosine (they have no direction).
         public var refusedZeroVectors: [Int] = []
+        /// Nodes the build left unreachable, on any level, that the closing repair pass linked back in
+        /// (`relinkUnreachable()`): 0 when insertion alone kept the graph connected.
+        public var relinked = 0
+        /// The ids of those that were unreachable on level 0 (no search could have returned them).
+        public var relinkedIDs: [Int] = []
     }
 
     /// The metric every distance is reported in.
