@@ -183,6 +183,11 @@ public struct ArtifactWriter {
 }
 
 /// Writing a file so that a crash never leaves it half-written.
+///
+/// The temporary is named by `TemporaryFiles` (`.<name>.tmp-<pid>-<random>`), registered so that SIGINT,
+/// SIGTERM and SIGHUP remove it, and each write first sweeps the folder of temporaries whose process is
+/// gone (a SIGKILL's leftovers). Two writers of one file at once each rename a complete file over it:
+/// the last rename wins and the file is always whole.
 public enum AtomicFile {
     /// Calls `body` with a handle on a temporary file beside `url`, flushes it to disk, then renames it
     /// over `url`. On any error the temporary file is removed and `url` is left as it was.
@@ -193,7 +198,10 @@ public enum AtomicFile {
         } catch {
             throw ArtifactError.writeFailed(path: url.path, reason: "cannot create folder \(directory.path): \(error.localizedDescription)")
         }
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))")
+        TemporaryFiles.sweep(directory)
+        let temporary = directory.appendingPathComponent(TemporaryFiles.name(for: url.lastPathComponent))
+        TemporaryFiles.register(temporary)
+        defer { TemporaryFiles.unregister(temporary) }
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
             throw ArtifactError.writeFailed(path: url.path, reason: "cannot create \(temporary.path)")
         }
