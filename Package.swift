@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "marquee", targets: ["marquee"]),
+        .library(name: "Support", targets: ["Support"]),
         .library(name: "Dataset", targets: ["Dataset"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "VectorSearch", targets: ["VectorSearch"]),

@@ -19,14 +19,14 @@ public enum ArtifactError: Error, CustomStringConvertible, Equatable {
         case let .notAnArtifact(path): return "\(path): not a Marquee artefact file (bad magic number)"
         case let .unsupportedVersion(path, found, supported):
             return "\(path): format version \(found) is not supported (this build reads version \(supported)); rebuild the file"
-        case let .wrongKind(path, expected, found): return "\(path): holds a '\(found)', expected a '\(expected)'"
+        case let .wrongKind(path, expected, found): return "\(path): holds a '\(Echo.quote(found))', expected a '\(expected)'"
         case let .truncated(path, expected, actual):
             return "\(path): truncated: header promises \(expected) bytes, file has \(actual)"
-        case let .corrupted(path, section): return "\(path): checksum mismatch in section '\(section)' (file altered or damaged)"
+        case let .corrupted(path, section): return "\(path): section '\(Echo.quote(section))' is damaged (checksum, type or alignment; file altered or damaged)"
         case let .missingSection(path, name): return "\(path): section '\(name)' is missing"
         case let .wrongElementType(path, section, expected, found):
             return "\(path): section '\(section)' holds \(found), expected \(expected)"
-        case let .badMetadata(path, reason): return "\(path): metadata unreadable (\(reason))"
+        case let .badMetadata(path, reason): return "\(path): metadata unreadable (\(Echo.quote(reason, limit: 300)))"
         case let .writeFailed(path, reason): return "\(path): write failed (\(reason))"
         }
     }
@@ -289,7 +289,7 @@ public final class ArtifactReader: @unchecked Sendable {
             }
             let count = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 32, as: UInt32.self)))
             let tableSum = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 40, as: UInt64.self))
-            let total = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 48, as: UInt64.self)))
+            let total = Int(clamping: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 48, as: UInt64.self)))
             guard total == size else { throw ArtifactError.truncated(path: url.path, expectedBytes: total, actualBytes: size) }
             let tableBytes = count * ArtifactFormat.entrySize
             guard ArtifactFormat.headerSize + tableBytes <= size else {
@@ -303,11 +303,16 @@ public final class ArtifactReader: @unchecked Sendable {
                 let name = Self.string(entry, maxLength: 32)
                 let rawType = UInt32(littleEndian: entry.loadUnaligned(fromByteOffset: 32, as: UInt32.self))
                 guard let type = ElementType(rawValue: rawType) else { throw ArtifactError.corrupted(path: url.path, section: name) }
-                let offset = Int(UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 40, as: UInt64.self)))
-                let bytes = Int(UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 48, as: UInt64.self)))
+                // Offsets and sizes come from the file: clamped, and compared without adding (no overflow).
+                let offset = Int(clamping: UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 40, as: UInt64.self)))
+                let bytes = Int(clamping: UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 48, as: UInt64.self)))
                 let sum = UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 56, as: UInt64.self))
-                guard offset >= 0, bytes >= 0, offset + bytes <= size, bytes % type.size == 0 else {
-                    throw ArtifactError.truncated(path: url.path, expectedBytes: offset + bytes, actualBytes: size)
+                guard offset <= size, bytes <= size - offset else {
+                    throw ArtifactError.truncated(path: url.path, expectedBytes: offset.addingReportingOverflow(bytes).overflow
+                                                  ? Int.max : offset + bytes, actualBytes: size)
+                }
+                guard bytes % type.size == 0, offset % type.size == 0 else {
+                    throw ArtifactError.corrupted(path: url.path, section: name)
                 }
                 if verifyChecksums, Checksum.hash(UnsafeRawBufferPointer(start: base + offset, count: bytes)) != sum {
                     throw ArtifactError.corrupted(path: url.path, section: name)

@@ -119,8 +119,11 @@ public final class HNSWIndex: @unchecked Sendable {
     ///   - metric: `.l2`, `.innerProduct` or `.cosine`.
     ///   - parameters: `m`, `efConstruction`, seed, MIPS strategy.
     ///   - capacity: vectors to reserve room for (grows as needed).
+    /// The largest vector dimension an index takes (a node's slot must stay addressable).
+    public static let maximumDimension = 1 << 16
+
     public init(dimension: Int, metric: Metric, parameters: Parameters = Parameters(), capacity: Int = 1024) {
-        precondition(dimension > 0, "dimension must be positive")
+        precondition(dimension > 0 && dimension <= HNSWIndex.maximumDimension, "dimension must be in 1...\(HNSWIndex.maximumDimension)")
         precondition(parameters.m >= 2 && parameters.m <= 200, "m must be in 2...200")
         self.metric = metric
         self.dimension = dimension

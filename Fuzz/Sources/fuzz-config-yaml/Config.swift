@@ -1,0 +1,1 @@
+../../../Sources/marquee/Config.swift
