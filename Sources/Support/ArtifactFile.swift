@@ -247,6 +247,8 @@ public final class ArtifactReader: @unchecked Sendable {
     public let sections: [String: SectionInfo]
     private let base: UnsafeRawPointer
     private let length: Int
+    /// The mapping's slot in `MappedRegions` (so a SIGBUS names this file).
+    private let region: Int?
 
     /// Opens and verifies `url`.
     /// - Parameters:
@@ -274,6 +276,7 @@ public final class ArtifactReader: @unchecked Sendable {
         }
         base = UnsafeRawPointer(mapped)
         length = size
+        region = MappedRegions.register(start: base, length: size, path: url.path)
         do {
             for (j, b) in ArtifactFormat.magic.enumerated() where base.load(fromByteOffset: j, as: UInt8.self) != b {
                 throw ArtifactError.notAnArtifact(path: url.path)
@@ -321,12 +324,16 @@ public final class ArtifactReader: @unchecked Sendable {
             }
             sections = found
         } catch {
+            MappedRegions.unregister(region)
             munmap(mapped, size)
             throw error
         }
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+    deinit {
+        MappedRegions.unregister(region)
+        munmap(UnsafeMutableRawPointer(mutating: base), length)
+    }
 
     /// Checks section `name` against its recorded checksum (for readers opened with
     /// `verifyChecksums: false` that verify sections themselves, e.g. several in parallel).

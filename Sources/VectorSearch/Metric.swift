@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Support
 
 /// How two vectors are compared. Every index reports a *distance*: smaller is closer.
 ///

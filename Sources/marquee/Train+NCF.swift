@@ -87,6 +87,7 @@ extension Train {
             }
         }
 
+        try options.validate() // before the step count divides by the batch size
         let steps = (training.positiveCount * (1 + options.negatives) + options.batchSize - 1) / options.batchSize
         let progress = ProgressReporter("training \(model)", total: steps)
         let (trained, report) = try NeuralCF.train(architecture, on: training, options: options, initial: initial,
