@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Support
 import Yams
 
 /// The settings in `config.yaml`. Every field has a default; the file may set any subset.
@@ -104,7 +105,8 @@ struct MarqueeConfig: Codable, Equatable {
     static func parse(_ text: String, source: String) throws -> MarqueeConfig {
         let loaded: Any?
         do { loaded = try Yams.load(yaml: text) } catch {
-            throw ConfigError("config file \(source): not valid YAML (\(error))")
+            // Yams quotes the offending line, control bytes and all (found by the config-yaml fuzz harness).
+            throw ConfigError("config file \(source): not valid YAML (\(Echo.quote("\(error)", limit: 300)))")
         }
         guard let overrides = loaded else { return MarqueeConfig() }
         guard let overrideTree = overrides as? [String: Any] else {
