@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "marquee", targets: ["marquee"]),
         .executable(name: "marquee-bench", targets: ["marquee-bench"]),
+        .library(name: "Support", targets: ["Support"]),
         .library(name: "Dataset", targets: ["Dataset"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "VectorSearch", targets: ["VectorSearch"]),

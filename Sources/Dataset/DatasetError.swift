@@ -1,3 +1,5 @@
+import Support
+
 /// Everything that can be wrong with a dataset, each case naming what a person needs to fix it.
 public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case missingDirectory(path: String)
@@ -15,12 +17,12 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .missingDirectory(path): return "\(path): no such dataset folder"
         case let .unknownFormat(path, found):
-            return "\(path): no MovieLens ratings file found (looked for ratings.csv, ratings.dat, u.data; found: \(found.isEmpty ? "nothing" : found.joined(separator: ", ")))"
+            return "\(path): no MovieLens ratings file found (looked for ratings.csv, ratings.dat, u.data; found: \(found.isEmpty ? "nothing" : Echo.quote(found.joined(separator: ", "))))"
         case let .missingFile(path): return "\(path): file is missing"
         case let .emptyFile(path): return "\(path): file is empty"
-        case let .unreadable(path, reason): return "\(path): cannot read (\(reason))"
-        case let .badLine(path, line, reason): return "\(path):\(line): \(reason)"
-        case let .missingColumn(path, column, header): return "\(path):1: header lacks column '\(column)' (header is '\(header)')"
+        case let .unreadable(path, reason): return "\(path): cannot read (\(Echo.quote(reason, limit: 300)))"
+        case let .badLine(path, line, reason): return "\(path):\(line): \(Echo.quote(reason, limit: 300))"
+        case let .missingColumn(path, column, header): return "\(path):1: header lacks column '\(column)' (header is '\(Echo.quote(header))')"
         case let .invalidUTF8(path, line): return "\(path):\(line): invalid UTF-8"
         case let .noRatings(path): return "\(path): no ratings left after reading"
         }

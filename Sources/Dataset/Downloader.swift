@@ -92,12 +92,17 @@ public enum MovieLensDownloader {
             throw DownloadError.cannotWrite(path: directory.path, reason: error.localizedDescription)
         }
 
-        let tag = "\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        let archive = directory.appendingPathComponent(".\(name.rawValue).zip.partial-\(tag)")
-        let unpacked = directory.appendingPathComponent(".\(name.rawValue).unpack-\(tag)")
+        // Named by TemporaryFiles (pid inside), removed on SIGINT/SIGTERM, swept when a killed run left them.
+        TemporaryFiles.sweep(directory)
+        let archive = directory.appendingPathComponent(TemporaryFiles.name(for: name.rawValue + ".zip", kind: "partial"))
+        let unpacked = directory.appendingPathComponent(TemporaryFiles.name(for: name.rawValue, kind: "unpack"))
+        TemporaryFiles.register(archive)
+        TemporaryFiles.register(unpacked)
         defer {
             try? FileManager.default.removeItem(at: archive)
             try? FileManager.default.removeItem(at: unpacked)
+            TemporaryFiles.unregister(archive)
+            TemporaryFiles.unregister(unpacked)
         }
 
         let bytes = try HTTPFetch.fetch(source, to: archive, timeout: timeout, progress: progress)

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A whole file mapped read-only into memory, for the parsers to scan without copying.
 ///
@@ -7,6 +8,9 @@ final class MappedFile: @unchecked Sendable {
     let path: String
     let bytes: UnsafeRawBufferPointer
     private let mapped: UnsafeMutableRawPointer?
+    /// The mapping's slot in `MappedRegions`: a file truncated in place while it is read ends the process
+    /// with a message naming it instead of a bare bus error.
+    private var region: Int? = nil
 
     /// Maps `url`.
     /// - Throws: `DatasetError.missingFile` when it does not exist, `.unreadable` when it cannot be read.
@@ -34,9 +38,11 @@ final class MappedFile: @unchecked Sendable {
         madvise(m, size, MADV_WILLNEED)
         mapped = m
         bytes = UnsafeRawBufferPointer(start: m, count: size)
+        region = MappedRegions.register(start: m, length: size, path: path)
     }
 
     deinit {
+        MappedRegions.unregister(region)
         if let mapped { munmap(mapped, bytes.count) }
     }
 

@@ -104,6 +104,16 @@ public struct IngestReport: Sendable, Equatable, Codable {
     }
 
     public init(format: DatasetFormat) { self.format = format }
+
+    /// What makes this dataset degenerate, for a front end to print (empty when it is sound).
+    public var warnings: [String] {
+        var notes: [String] = []
+        if ratings > 0 && positives == 0 {
+            notes.append("no rating reaches the positive threshold: every model has nothing to learn from (lower --threshold)")
+        }
+        if skipped > 0 { notes.append("\(skipped) malformed lines were skipped") }
+        return notes
+    }
 }
 
 /// A MovieLens dataset read as implicit feedback: interactions, catalogue and what was read.

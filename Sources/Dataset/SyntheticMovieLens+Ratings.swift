@@ -14,7 +14,9 @@ extension SyntheticMovieLens.Plan {
     /// chunk order, to a temporary file that is renamed to `url` when complete.
     func writeRatings(to url: URL, threads: Int, progress: ProgressReporter?) throws -> RatingStats {
         let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))")
+        let temporary = directory.appendingPathComponent(TemporaryFiles.name(for: url.lastPathComponent))
+        TemporaryFiles.register(temporary)
+        defer { TemporaryFiles.unregister(temporary) }
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else {
             throw SynthError.writeFailed(path: temporary.path, reason: String(cString: strerror(errno)))

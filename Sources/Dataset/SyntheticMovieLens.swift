@@ -110,8 +110,9 @@ public struct SyntheticMovieLens: Sendable {
         return Truth(userCluster: plan.userCluster.map(Int.init), movieGroup: groups)
     }
 
-    /// Writes `ratings.csv` and `movies.csv` into `directory` (created when missing). Each file is written
-    /// to a temporary name in the same folder and renamed when complete.
+    /// Writes `ratings.csv` and `movies.csv` into `directory` (created when missing), both or neither:
+    /// they are written into a staging folder beside it that is swapped in when complete
+    /// (`AtomicDirectory`); other files already in `directory` are kept.
     /// - Parameters:
     ///   - threads: worker threads (the output does not depend on it).
     ///   - progress: advanced by the number of ratings written.
@@ -124,20 +125,24 @@ public struct SyntheticMovieLens: Sendable {
     ) throws -> SyntheticMovieLensSummary {
         try validate()
         let start = Date()
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw SynthError.writeFailed(path: directory.path, reason: error.localizedDescription)
-        }
         let plan = Plan(self)
-        let moviesURL = directory.appendingPathComponent("movies.csv")
+        var written: Plan.RatingStats?
         do {
-            try AtomicFile.write(plan.moviesCSV(), to: moviesURL)
-        } catch {
-            throw SynthError.writeFailed(path: moviesURL.path, reason: "\(error)")
+            // Both files or neither: built in a staging folder that replaces `directory` in one swap.
+            try AtomicDirectory.publish(to: directory) { staging in
+                let moviesURL = staging.appendingPathComponent("movies.csv")
+                do {
+                    try AtomicFile.write(plan.moviesCSV(), to: moviesURL)
+                } catch {
+                    throw SynthError.writeFailed(path: directory.appendingPathComponent("movies.csv").path, reason: "\(error)")
+                }
+                let ratingsURL = staging.appendingPathComponent("ratings.csv")
+                written = try plan.writeRatings(to: ratingsURL, threads: max(1, threads), progress: progress)
+            }
+        } catch let error as ArtifactError {
+            throw SynthError.writeFailed(path: directory.path, reason: "\(error)")
         }
-        let ratingsURL = directory.appendingPathComponent("ratings.csv")
-        let stats = try plan.writeRatings(to: ratingsURL, threads: max(1, threads), progress: progress)
+        guard let stats = written else { throw SynthError.writeFailed(path: directory.path, reason: "nothing written") }
         progress?.finish()
 
         let counts = plan.userCount.map(Int.init).sorted()

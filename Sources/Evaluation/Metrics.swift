@@ -100,6 +100,11 @@ public struct RankingMetrics: Sendable, Equatable, Codable {
 
     public init() {}
 
+    /// What makes these figures degenerate, for a front end to print (empty when they are sound).
+    public var warnings: [String] {
+        usersEvaluated == 0 ? ["no test user has a relevant held-out movie: every metric is undefined (reported as 0)"] : []
+    }
+
     enum CodingKeys: String, CodingKey {
         case precision, recall, ndcg, hitRate = "hit_rate", map, mrr, coverage
         case usersEvaluated = "users_evaluated", usersSkipped = "users_skipped"

@@ -14,8 +14,25 @@ public struct SampledMetrics: Sendable, Equatable, Codable {
     public var usersEvaluated = 0
     /// Users with no held-out positive.
     public var usersSkipped = 0
+    /// Negatives asked for per user.
+    public var negativesRequested = 0
+    /// Users who had fewer unrated movies than `negativesRequested` and were ranked among all of them.
+    public var usersWithFewerNegatives = 0
 
     public init() {}
+
+    /// What makes these figures degenerate, for a front end to print (empty when they are sound).
+    public var warnings: [String] {
+        var notes: [String] = []
+        if usersEvaluated == 0 {
+            notes.append("no test user has a held-out positive: HR and NDCG are undefined (reported as 0)")
+        }
+        if usersWithFewerNegatives > 0 {
+            notes.append("\(usersWithFewerNegatives) of \(usersEvaluated) users have fewer than \(negativesRequested) unrated movies "
+                         + "and were ranked among all of them: ask for fewer negatives than the catalogue holds")
+        }
+        return notes
+    }
 
     enum CodingKeys: String, CodingKey {
         case hitRate = "hit_rate", ndcg, usersEvaluated = "users_evaluated", usersSkipped = "users_skipped"
@@ -72,6 +89,8 @@ public struct SampledRankingProtocol: Sendable {
         var result = SampledMetrics()
         result.usersEvaluated = cases.count
         result.usersSkipped = train.userCount - cases.count
+        result.negativesRequested = negatives
+        result.usersWithFewerNegatives = cases.lazy.filter { $0.negatives.count < self.negatives }.count
         guard !cases.isEmpty else { return result }
         for rank in ranks where rank <= k {
             result.hitRate += 1
@@ -105,7 +124,7 @@ public struct SampledRankingProtocol: Sendable {
             let unrated = itemCount - rated
             var generator = SeededGenerator(seed: seed, stream: UInt64(user))
             var drawn: [Int32] = []
-            if unrated <= 2 * negatives {
+            if unrated / 2 <= negatives { // (not unrated <= 2 * negatives: that overflows for a huge count)
                 // Few candidates: list them all and take a random subset (partial Fisher–Yates).
                 var pool: [Int32] = []
                 pool.reserveCapacity(unrated)

@@ -52,6 +52,7 @@ extension ALS {
     ) throws -> (model: ALS, report: ALSTrainingReport) {
         try configuration.validate()
         precondition(positives.rows == userIds.count && positives.columns == itemIds.count)
+        guard positives.nonZeroCount > 0 else { throw ALSError.noPositives(users: positives.rows, items: positives.columns) }
         let f = configuration.factors
         let users = positives.rows, items = positives.columns
         let byUser = ConfidenceRows(positives, configuration: configuration)

@@ -60,8 +60,10 @@ public struct ALSConfiguration: Sendable, Equatable, Codable {
             throw ALSError.invalidConfiguration(field: "regularization", reason: "must be ≥ 0, got \(regularization)")
         }
         if !(alpha >= 0) || !alpha.isFinite { throw ALSError.invalidConfiguration(field: "alpha", reason: "must be ≥ 0, got \(alpha)") }
-        if iterations < 0 { throw ALSError.invalidConfiguration(field: "iterations", reason: "must be ≥ 0, got \(iterations)") }
-        if cgSteps < 1 { throw ALSError.invalidConfiguration(field: "cg_steps", reason: "must be ≥ 1, got \(cgSteps)") }
+        if iterations < 0 || iterations > 100_000 {
+            throw ALSError.invalidConfiguration(field: "iterations", reason: "must be in 0...100000, got \(iterations)")
+        }
+        if cgSteps < 1 || cgSteps > 1_000 { throw ALSError.invalidConfiguration(field: "cg_steps", reason: "must be in 1...1000, got \(cgSteps)") }
     }
 
     /// The confidence c = 1 + α·r of a positive with rating `rating`.

@@ -11,6 +11,8 @@ public enum ALSError: Error, CustomStringConvertible, Equatable {
     case singularSystem(reason: String)
     /// A model file whose contents do not fit together.
     case badModelFile(path: String, reason: String)
+    /// Training data without a single positive: there is nothing to learn.
+    case noPositives(users: Int, items: Int)
 
     public var description: String {
         switch self {
@@ -20,6 +22,8 @@ public enum ALSError: Error, CustomStringConvertible, Equatable {
         case let .mismatchedRatings(items, ratings): return "als: \(items) items but \(ratings) ratings"
         case let .singularSystem(reason): return "als: least-squares system is singular (\(reason)); use regularization > 0"
         case let .badModelFile(path, reason): return "\(path): not a usable ALS model (\(reason))"
+        case let .noPositives(users, items):
+            return "als: the training data (\(users) users, \(items) movies) holds no positive; lower the threshold or check the ratings"
         }
     }
 }

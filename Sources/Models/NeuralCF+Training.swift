@@ -32,9 +32,14 @@ extension NeuralCF {
 
         public init() {}
 
-        func validate() throws {
-            if epochs < 1 { throw NeuralCFError.invalidSetting("epochs must be ≥ 1, got \(epochs)") }
-            if batchSize < 1 { throw NeuralCFError.invalidSetting("batch size must be ≥ 1, got \(batchSize)") }
+        /// Checks every setting against its range (the limits a front end's flags share); names the problem.
+        public func validate() throws {
+            if epochs < 1 || epochs > 100_000 { throw NeuralCFError.invalidSetting("epochs must be in 1...100000, got \(epochs)") }
+            if batchSize < 1 || batchSize > 1 << 20 { throw NeuralCFError.invalidSetting("batch size must be in 1...1048576, got \(batchSize)") }
+            if negatives > 1_000 { throw NeuralCFError.invalidSetting("negatives must be in 0...1000, got \(negatives)") }
+            if !learningRate.isFinite || !regularization.isFinite {
+                throw NeuralCFError.invalidSetting("learning rate and regularization must be finite")
+            }
             if !(learningRate > 0) { throw NeuralCFError.invalidSetting("learning rate must be > 0, got \(learningRate)") }
             if negatives < 0 { throw NeuralCFError.invalidSetting("negatives must be ≥ 0, got \(negatives)") }
             if regularization < 0 { throw NeuralCFError.invalidSetting("regularization must be ≥ 0, got \(regularization)") }
@@ -82,6 +87,9 @@ extension NeuralCF {
         validate: ((_ epoch: Int, _ model: NeuralCF) -> Double)? = nil
     ) throws -> (model: NeuralCF, report: TrainingReport) {
         try options.validate()
+        guard training.positiveCount > 0 else {
+            throw NeuralCFError.invalidSetting("the training data (\(training.userCount) users, \(training.itemCount) movies) holds no positive; lower the threshold or check the ratings")
+        }
         var arch = architecture
         arch.userCount = training.userCount
         arch.itemCount = training.itemCount

@@ -62,7 +62,31 @@ public struct NeuralCF: Recommender {
                 if let bad = layers.first(where: { $0 < 1 }) { throw NeuralCFError.invalidArchitecture("layer width \(bad) must be ≥ 1") }
             }
             if userCount < 0 || itemCount < 0 { throw NeuralCFError.invalidArchitecture("negative user or item count") }
+            // Sizes come from flags, config and model files: bounded before anything is allocated.
+            if kind.hasGMF && factors > Self.maximumWidth {
+                throw NeuralCFError.invalidArchitecture("factors must be at most \(Self.maximumWidth), got \(factors)")
+            }
+            if kind.hasMLP {
+                if layers.count > Self.maximumLayers {
+                    throw NeuralCFError.invalidArchitecture("at most \(Self.maximumLayers) layers, got \(layers.count)")
+                }
+                if let bad = layers.first(where: { $0 > Self.maximumWidth }) {
+                    throw NeuralCFError.invalidArchitecture("layer width \(bad) is above the limit \(Self.maximumWidth)")
+                }
+            }
+            let width = (kind.hasGMF ? factors : 0) + (kind.hasMLP ? layers[0] / 2 : 0)
+            for rows in [userCount, itemCount] where rows.multipliedReportingOverflow(by: width).overflow
+                || rows * width > Self.maximumEmbeddingValues {
+                throw NeuralCFError.invalidArchitecture("\(rows) rows of \(width) values is above the limit of \(Self.maximumEmbeddingValues) embedding values")
+            }
         }
+
+        /// The widest embedding or layer (factors, layers[i]).
+        public static let maximumWidth = 4096
+        /// The most MLP layers.
+        public static let maximumLayers = 16
+        /// The most values in one embedding table (users × width or items × width): 2³¹ floats (8 GB).
+        public static let maximumEmbeddingValues = 1 << 31
     }
 
     /// Where each dense (non-embedding) parameter lives in `NeuralCF.dense`.

@@ -19,14 +19,14 @@ public enum ArtifactError: Error, CustomStringConvertible, Equatable {
         case let .notAnArtifact(path): return "\(path): not a Marquee artefact file (bad magic number)"
         case let .unsupportedVersion(path, found, supported):
             return "\(path): format version \(found) is not supported (this build reads version \(supported)); rebuild the file"
-        case let .wrongKind(path, expected, found): return "\(path): holds a '\(found)', expected a '\(expected)'"
+        case let .wrongKind(path, expected, found): return "\(path): holds a '\(Echo.quote(found))', expected a '\(expected)'"
         case let .truncated(path, expected, actual):
             return "\(path): truncated: header promises \(expected) bytes, file has \(actual)"
-        case let .corrupted(path, section): return "\(path): checksum mismatch in section '\(section)' (file altered or damaged)"
+        case let .corrupted(path, section): return "\(path): section '\(Echo.quote(section))' is damaged (checksum, type or alignment; file altered or damaged)"
         case let .missingSection(path, name): return "\(path): section '\(name)' is missing"
         case let .wrongElementType(path, section, expected, found):
             return "\(path): section '\(section)' holds \(found), expected \(expected)"
-        case let .badMetadata(path, reason): return "\(path): metadata unreadable (\(reason))"
+        case let .badMetadata(path, reason): return "\(path): metadata unreadable (\(Echo.quote(reason, limit: 300)))"
         case let .writeFailed(path, reason): return "\(path): write failed (\(reason))"
         }
     }
@@ -183,6 +183,11 @@ public struct ArtifactWriter {
 }
 
 /// Writing a file so that a crash never leaves it half-written.
+///
+/// The temporary is named by `TemporaryFiles` (`.<name>.tmp-<pid>-<random>`), registered so that SIGINT,
+/// SIGTERM and SIGHUP remove it, and each write first sweeps the folder of temporaries whose process is
+/// gone (a SIGKILL's leftovers). Two writers of one file at once each rename a complete file over it:
+/// the last rename wins and the file is always whole.
 public enum AtomicFile {
     /// Calls `body` with a handle on a temporary file beside `url`, flushes it to disk, then renames it
     /// over `url`. On any error the temporary file is removed and `url` is left as it was.
@@ -193,7 +198,10 @@ public enum AtomicFile {
         } catch {
             throw ArtifactError.writeFailed(path: url.path, reason: "cannot create folder \(directory.path): \(error.localizedDescription)")
         }
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))")
+        TemporaryFiles.sweep(directory)
+        let temporary = directory.appendingPathComponent(TemporaryFiles.name(for: url.lastPathComponent))
+        TemporaryFiles.register(temporary)
+        defer { TemporaryFiles.unregister(temporary) }
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
             throw ArtifactError.writeFailed(path: url.path, reason: "cannot create \(temporary.path)")
         }
@@ -242,6 +250,8 @@ public final class ArtifactReader: @unchecked Sendable {
     public let contentChecksum: UInt64
     private let base: UnsafeRawPointer
     private let length: Int
+    /// The mapping's slot in `MappedRegions` (so a SIGBUS names this file).
+    private let region: Int?
 
     /// Opens and verifies `url`.
     /// - Parameters:
@@ -269,6 +279,7 @@ public final class ArtifactReader: @unchecked Sendable {
         }
         base = UnsafeRawPointer(mapped)
         length = size
+        region = MappedRegions.register(start: base, length: size, path: url.path)
         do {
             for (j, b) in ArtifactFormat.magic.enumerated() where base.load(fromByteOffset: j, as: UInt8.self) != b {
                 throw ArtifactError.notAnArtifact(path: url.path)
@@ -284,7 +295,7 @@ public final class ArtifactReader: @unchecked Sendable {
             }
             let count = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 32, as: UInt32.self)))
             let tableSum = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 40, as: UInt64.self))
-            let total = Int(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 48, as: UInt64.self)))
+            let total = Int(clamping: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 48, as: UInt64.self)))
             guard total == size else { throw ArtifactError.truncated(path: url.path, expectedBytes: total, actualBytes: size) }
             let tableBytes = count * ArtifactFormat.entrySize
             guard ArtifactFormat.headerSize + tableBytes <= size else {
@@ -299,11 +310,16 @@ public final class ArtifactReader: @unchecked Sendable {
                 let name = Self.string(entry, maxLength: 32)
                 let rawType = UInt32(littleEndian: entry.loadUnaligned(fromByteOffset: 32, as: UInt32.self))
                 guard let type = ElementType(rawValue: rawType) else { throw ArtifactError.corrupted(path: url.path, section: name) }
-                let offset = Int(UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 40, as: UInt64.self)))
-                let bytes = Int(UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 48, as: UInt64.self)))
+                // Offsets and sizes come from the file: clamped, and compared without adding (no overflow).
+                let offset = Int(clamping: UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 40, as: UInt64.self)))
+                let bytes = Int(clamping: UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 48, as: UInt64.self)))
                 let sum = UInt64(littleEndian: entry.loadUnaligned(fromByteOffset: 56, as: UInt64.self))
-                guard offset >= 0, bytes >= 0, offset + bytes <= size, bytes % type.size == 0 else {
-                    throw ArtifactError.truncated(path: url.path, expectedBytes: offset + bytes, actualBytes: size)
+                guard offset <= size, bytes <= size - offset else {
+                    throw ArtifactError.truncated(path: url.path, expectedBytes: offset.addingReportingOverflow(bytes).overflow
+                                                  ? Int.max : offset + bytes, actualBytes: size)
+                }
+                guard bytes % type.size == 0, offset % type.size == 0 else {
+                    throw ArtifactError.corrupted(path: url.path, section: name)
                 }
                 if verifyChecksums, Checksum.hash(UnsafeRawBufferPointer(start: base + offset, count: bytes)) != sum {
                     throw ArtifactError.corrupted(path: url.path, section: name)
@@ -312,12 +328,16 @@ public final class ArtifactReader: @unchecked Sendable {
             }
             sections = found
         } catch {
+            MappedRegions.unregister(region)
             munmap(mapped, size)
             throw error
         }
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+    deinit {
+        MappedRegions.unregister(region)
+        munmap(UnsafeMutableRawPointer(mutating: base), length)
+    }
 
     /// Checks section `name` against its recorded checksum (for readers opened with
     /// `verifyChecksums: false` that verify sections themselves, e.g. several in parallel).

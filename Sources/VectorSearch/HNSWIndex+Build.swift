@@ -163,6 +163,13 @@ extension HNSWIndex {
             progress?.advance(by: range.count)
         }
         progress?.finish()
+        // Pruning, clusters of identical vectors and concurrent linking can each leave a node nobody links
+        // to; a bulk add ends connected (a single-vector add leaves it to `relinkUnreachable()`).
+        if accepted.count > 1 {
+            let relinked = relinkUnreachableLocked()
+            report.relinked = relinked.count
+            report.relinkedIDs = relinked.level0
+        }
         report.added = accepted.count
         return report
     }
@@ -254,13 +261,19 @@ extension HNSWIndex {
             n += 1
         }
         let selectedCount = selectNeighbors(scratch.ordered, count: n, limit: m, into: scratch.selected, view: g)
+        let capacity = maxLinks(level: level)
         let own = g.links(node, level: level)
         stripes.lock(node)
-        own[0] = UInt32(selectedCount)
-        for j in 0..<selectedCount { own[1 + j] = scratch.selected[j].node }
+        if own[0] == 0 {
+            own[0] = UInt32(selectedCount)
+            for j in 0..<selectedCount { own[1 + j] = scratch.selected[j].node }
+        } else {
+            // A concurrent insertion found `node` through a higher level and linked itself in here while
+            // `node` was still searching: keep those links (overwriting them left the other node unreachable).
+            mergeLinks(own, with: scratch.selected, count: selectedCount, of: node, capacity: capacity, view: g)
+        }
         stripes.unlock(node)
 
-        let capacity = maxLinks(level: level)
         for j in 0..<selectedCount {
             let other = scratch.selected[j].node
             stripes.lock(other)
@@ -284,6 +297,34 @@ extension HNSWIndex {
             stripes.unlock(other)
         }
         return selectedCount > 0 ? scratch.selected[0] : HeapEntry(.infinity, .max)
+    }
+
+    /// Merges `selected` into `node`'s existing link list (caller holds the node's stripe lock), pruning
+    /// with the heuristic when the union overflows `capacity`. Rare (only under a parallel build), so it
+    /// may allocate.
+    private func mergeLinks(_ list: UnsafeMutablePointer<UInt32>, with selected: UnsafeMutablePointer<HeapEntry>, count: Int,
+                            of node: UInt32, capacity: Int, view g: GraphView) {
+        let base = UnsafePointer(g.vector(node))
+        var union: [HeapEntry] = []
+        var members = Set<UInt32>()
+        for j in 0..<Int(list[0]) where members.insert(list[1 + j]).inserted {
+            union.append(HeapEntry(g.distance(base, g.vector(list[1 + j])), list[1 + j]))
+        }
+        for j in 0..<count where members.insert(selected[j].node).inserted { union.append(selected[j]) }
+        union.sort { $0.distance < $1.distance || ($0.distance == $1.distance && $0.node < $1.node) }
+        if union.count <= capacity {
+            for (j, e) in union.enumerated() { list[1 + j] = e.node }
+            list[0] = UInt32(union.count)
+            return
+        }
+        let kept = union.withUnsafeMutableBufferPointer { candidates in
+            let output = UnsafeMutablePointer<HeapEntry>.allocate(capacity: capacity)
+            defer { output.deallocate() }
+            let kept = selectNeighbors(candidates.baseAddress!, count: candidates.count, limit: capacity, into: output, view: g)
+            for e in 0..<kept { list[1 + e] = output[e].node }
+            return kept
+        }
+        list[0] = UInt32(kept)
     }
 
     /// The neighbour-selection heuristic (Malkov & Yashunin, algorithm 4, without extension or kept

@@ -64,7 +64,11 @@ extension HNSWIndex {
         }
         let meta = try reader.metadata(Metadata.self)
         func bad(_ reason: String) -> VectorIndexError { .badFile(path: path, reason: reason) }
-        guard meta.dimension > 0, meta.m >= 2, meta.m <= 200, meta.count >= 0 else { throw bad("implausible metadata") }
+        guard meta.dimension > 0, meta.dimension <= HNSWIndex.maximumDimension, meta.m >= 2, meta.m <= 200, meta.count >= 0,
+              meta.count < Int(UInt32.max), meta.efConstruction > 0, meta.maxLevel >= -1, meta.maxLevel <= 31,
+              meta.deletedCount >= 0, meta.deletedCount <= meta.count, meta.upperWords >= 0 else {
+            throw bad("implausible metadata (dimension \(meta.dimension), m \(meta.m), count \(meta.count), efConstruction \(meta.efConstruction), max level \(meta.maxLevel))")
+        }
         let parameters = Parameters(m: meta.m, efConstruction: meta.efConstruction, seed: meta.seed, mipsStrategy: meta.mipsStrategy)
         let index = HNSWIndex(dimension: meta.dimension, metric: meta.metric, parameters: parameters, capacity: 1)
         guard index.nodeStride == meta.nodeStride, index.storedDimension == meta.storedDimension else {
@@ -77,7 +81,8 @@ extension HNSWIndex {
         let levels = try reader.buffer("levels", as: UInt8.self)
         let deleted = try reader.buffer("deleted", as: UInt8.self)
         let n = meta.count
-        guard level0.count == n * index.nodeStride, upperStart.count == n, labels.count == n, levels.count == n,
+        let (level0Bytes, overflow) = n.multipliedReportingOverflow(by: index.nodeStride)
+        guard !overflow, level0.count == level0Bytes, upperStart.count == n, labels.count == n, levels.count == n,
               deleted.count == n, upper.count == meta.upperWords else {
             throw bad("section sizes do not match \(n) vectors")
         }
@@ -87,6 +92,7 @@ extension HNSWIndex {
         // Check the graph refers only to existing nodes, so a search can never read out of bounds.
         for node in 0..<n {
             let level = Int(levels[node])
+            guard level <= max(0, meta.maxLevel) else { throw bad("node \(node) has level \(level), above the top level \(meta.maxLevel)") }
             if level > 0 && Int(upperStart[node]) + level * (meta.m + 1) > upper.count { throw bad("upper links of node \(node) out of range") }
         }
         if n > 0, let mapped = level0.baseAddress {
@@ -110,6 +116,9 @@ extension HNSWIndex {
         if upper.count > 0 { index.upper.initialize(from: upper.baseAddress!, count: upper.count) }
         index.upperUsed = upper.count
         index.count = n
+        var deletedFlags = 0
+        for node in 0..<n where index.deleted[node] != 0 { deletedFlags += 1 }
+        guard deletedFlags == meta.deletedCount else { throw bad("\(deletedFlags) removed vectors flagged, metadata says \(meta.deletedCount)") }
         index.deletedCount = meta.deletedCount
         index.entryPoint = meta.entryPoint
         index.maxLevel = meta.maxLevel
@@ -123,7 +132,14 @@ extension HNSWIndex {
                 let list = index.links(UInt32(node), level: level)
                 let c = Int(list[0])
                 guard c <= index.maxLinks(level: level) else { throw bad("node \(node) has \(c) links at level \(level)") }
-                for j in 0..<c where Int(list[1 + j]) >= n { throw bad("node \(node) links to missing node \(list[1 + j])") }
+                for j in 0..<c {
+                    let other = Int(list[1 + j])
+                    guard other < n else { throw bad("node \(node) links to missing node \(other)") }
+                    // A search follows level-ℓ links into the other node's level-ℓ list: it must have one.
+                    guard Int(index.levels[other]) >= level else {
+                        throw bad("node \(node) links at level \(level) to node \(other), whose top level is \(index.levels[other])")
+                    }
+                }
             }
             index.nodeOfLabel[labels[node]] = UInt32(node)
         }

@@ -60,6 +60,11 @@ public final class HNSWIndex: @unchecked Sendable {
         public var added = 0
         /// Ids of zero vectors refused under cosine (they have no direction).
         public var refusedZeroVectors: [Int] = []
+        /// Nodes the build left unreachable, on any level, that the closing repair pass linked back in
+        /// (`relinkUnreachable()`): 0 when insertion alone kept the graph connected.
+        public var relinked = 0
+        /// The ids of those that were unreachable on level 0 (no search could have returned them).
+        public var relinkedIDs: [Int] = []
     }
 
     /// The metric every distance is reported in.
@@ -119,8 +124,11 @@ public final class HNSWIndex: @unchecked Sendable {
     ///   - metric: `.l2`, `.innerProduct` or `.cosine`.
     ///   - parameters: `m`, `efConstruction`, seed, MIPS strategy.
     ///   - capacity: vectors to reserve room for (grows as needed).
+    /// The largest vector dimension an index takes (a node's slot must stay addressable).
+    public static let maximumDimension = 1 << 16
+
     public init(dimension: Int, metric: Metric, parameters: Parameters = Parameters(), capacity: Int = 1024) {
-        precondition(dimension > 0, "dimension must be positive")
+        precondition(dimension > 0 && dimension <= HNSWIndex.maximumDimension, "dimension must be in 1...\(HNSWIndex.maximumDimension)")
         precondition(parameters.m >= 2 && parameters.m <= 200, "m must be in 2...200")
         self.metric = metric
         self.dimension = dimension

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Support
 
 /// How two vectors are compared. Every index reports a *distance*: smaller is closer.
 ///
@@ -97,9 +98,9 @@ public enum VectorIndexError: Error, CustomStringConvertible, Equatable {
         case let .removedID(id): return "id \(id) was removed from the index"
         case let .nonFiniteVector(id): return "vector \(id) holds NaN or infinity"
         case let .zeroVector(id): return "vector \(id) is all zeros: it has no direction, so cosine similarity is undefined"
-        case let .badParameter(name, reason): return "\(name): \(reason)"
-        case let .badFile(path, reason): return "\(path): \(reason)"
-        case let .missingMatrix(path, name): return "\(path): no matrix named '\(name)'"
+        case let .badParameter(name, reason): return "\(name): \(Echo.quote(reason, limit: 300))"
+        case let .badFile(path, reason): return "\(path): \(Echo.quote(reason, limit: 300))"
+        case let .missingMatrix(path, name): return "\(path): no matrix named '\(Echo.quote(name, limit: 40))'"
         }
     }
 }

@@ -9,9 +9,9 @@ public enum VectorFileError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .cannotRead(path, reason): return "\(path): cannot read (\(reason))"
-        case let .malformed(path, reason): return "\(path): malformed (\(reason))"
-        case let .unsupported(path, reason): return "\(path): unsupported (\(reason))"
+        case let .cannotRead(path, reason): return "\(path): cannot read (\(Echo.quote(reason, limit: 300)))"
+        case let .malformed(path, reason): return "\(path): malformed (\(Echo.quote(reason, limit: 300)))"
+        case let .unsupported(path, reason): return "\(path): unsupported (\(Echo.quote(reason, limit: 300)))"
         }
     }
 }
@@ -69,7 +69,7 @@ public enum NumpyFile {
         switch descr {
         case "<f4", "|f4", "f4": return Matrix(rows: rows, columns: columns, values: payload.load(as: Float.self, count: rows * columns))
         case "<f8", "f8": return Matrix(rows: rows, columns: columns, values: payload.load(as: Double.self, count: rows * columns).map { Float($0) })
-        default: throw VectorFileError.unsupported(path: url.path, reason: "dtype \(descr); expected <f4 or <f8")
+        default: throw VectorFileError.unsupported(path: url.path, reason: "dtype \(Echo.quote(descr, limit: 40)); expected <f4 or <f8")
         }
     }
 
@@ -80,7 +80,7 @@ public enum NumpyFile {
         switch descr {
         case "<i8", "i8": return Matrix(rows: rows, columns: columns, values: payload.load(as: Int64.self, count: rows * columns))
         case "<i4", "i4": return Matrix(rows: rows, columns: columns, values: payload.load(as: Int32.self, count: rows * columns).map { Int64($0) })
-        default: throw VectorFileError.unsupported(path: url.path, reason: "dtype \(descr); expected <i4 or <i8")
+        default: throw VectorFileError.unsupported(path: url.path, reason: "dtype \(Echo.quote(descr, limit: 40)); expected <i4 or <i8")
         }
     }
 
@@ -129,7 +129,18 @@ public enum NumpyFile {
         let shape = header[header.index(after: lp)..<rp].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let payload = data.subdata(in: (data.startIndex + headerStart + headerLength)..<data.endIndex)
         let width = descr.hasSuffix("8") ? 8 : 4
-        let expected = shape.reduce(1, *) * width
+        // Shapes come from the file: checked before anything is multiplied or allocated.
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw VectorFileError.malformed(path: url.path, reason: "shape \(shape) has a negative dimension")
+        }
+        var expected = width
+        for extent in shape {
+            let (product, overflow) = expected.multipliedReportingOverflow(by: extent)
+            guard !overflow else {
+                throw VectorFileError.malformed(path: url.path, reason: "shape \(shape) is too large (its byte count overflows)")
+            }
+            expected = product
+        }
         guard payload.count == expected else {
             throw VectorFileError.malformed(path: url.path, reason: "payload has \(payload.count) bytes, shape \(shape) needs \(expected)")
         }

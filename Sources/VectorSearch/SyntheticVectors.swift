@@ -78,14 +78,16 @@ public struct SyntheticVectors: Sendable {
         summary.groundTruthSeconds = Date().timeIntervalSince(start)
 
         start = Date()
+        // All three files or none: a staging folder swapped in when complete (`AtomicDirectory`).
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw SyntheticVectorsError.writeFailed(path: directory.path, reason: error.localizedDescription)
+            try AtomicDirectory.publish(to: directory) { staging in
+                try VecsFile.write(base, to: staging.appendingPathComponent("base.fvecs"))
+                try VecsFile.write(query, to: staging.appendingPathComponent("queries.fvecs"))
+                try VecsFile.write(truth, to: staging.appendingPathComponent("groundtruth.ivecs"))
+            }
+        } catch let error as ArtifactError {
+            throw SyntheticVectorsError.writeFailed(path: directory.path, reason: "\(error)")
         }
-        try VecsFile.write(base, to: directory.appendingPathComponent("base.fvecs"))
-        try VecsFile.write(query, to: directory.appendingPathComponent("queries.fvecs"))
-        try VecsFile.write(truth, to: directory.appendingPathComponent("groundtruth.ivecs"))
         summary.writeSeconds = Date().timeIntervalSince(start)
         return summary
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Yams
 
 extension MarqueeConfig {
@@ -28,7 +29,7 @@ extension MarqueeConfig {
     public static func parse(_ text: String, source: String) throws -> MarqueeConfig {
         let loaded: Any?
         do { loaded = try Yams.load(yaml: text) } catch {
-            throw ConfigError.malformed(path: source, reason: "not valid YAML (\(String(describing: error).prefix(300)))")
+            throw ConfigError.malformed(path: source, reason: "not valid YAML (\(Echo.quote("\(error)", limit: 300)))")   // Yams quotes the line, control bytes and all
         }
         guard let overrides = loaded else { return MarqueeConfig() }
         guard let tree = overrides as? [String: Any] else {

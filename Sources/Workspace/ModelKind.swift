@@ -220,7 +220,7 @@ enum Trainers {
             validate = { _, model in metric.evaluate(model, train: holdout.train, test: holdout.test).ndcg }
             r.logger.info("validation: latest positive of \(holdout.testUserCount) users held out, NDCG@10 among 100 sampled negatives")
         }
-        let steps = (training.positiveCount * (1 + options.negatives) + options.batchSize - 1) / options.batchSize   // per epoch
+        let steps = (training.positiveCount * (1 + options.negatives) + max(1, options.batchSize) - 1) / max(1, options.batchSize)   // per epoch
         let progress = ProgressReporter("training \(kind.rawValue)", total: steps)
         let (model, report) = try NeuralCF.train(architecture, on: training, options: options, initial: r.initial,
                                                  progress: progress, validate: validate)

@@ -81,6 +81,14 @@ struct BenchANNCommand: ParsableCommand {
         var runs: [Run]
         var flat_qps: Double?
         var ground_truth_seconds: Double?
+        /// Nodes the insertion left unreachable that the build's repair pass linked back in.
+        var relinked: Int
+        /// Live nodes unreachable on level 0 after the build (0 unless the repair failed).
+        var unreachable: Int
+        /// Nodes the insertion left unreachable on level 0 (before the repair pass) …
+        var relinked_level0: Int
+        /// … and how many of them belong to some query's exact top k.
+        var relinked_in_exact_top_k: Int
     }
 
     func run() throws {
@@ -104,7 +112,7 @@ struct BenchANNCommand: ParsableCommand {
         }
         if flatOnly {
             let qps = try timeFlat()
-            if json { try printJSON(Output(build_seconds: 0, index_bytes: 0, runs: [], flat_qps: qps, ground_truth_seconds: nil)) }
+            if json { try printJSON(Output(build_seconds: 0, index_bytes: 0, runs: [], flat_qps: qps, ground_truth_seconds: nil, relinked: 0, unreachable: 0, relinked_level0: 0, relinked_in_exact_top_k: 0)) }
             else { print("FlatIndex exact (\(metric)): " + String(format: "%.0f", qps) + " queries/s on \(threads) threads") }
             return
         }
@@ -130,8 +138,10 @@ struct BenchANNCommand: ParsableCommand {
         let parameters = HNSWIndex.Parameters(m: m, efConstruction: efConstruction, seed: seed, mipsStrategy: MIPSStrategy(rawValue: mipsStrategy)!)
         let progress = ProgressReporter("building", total: baseMatrix.rows)
         let t0 = now()
-        let index = try HNSWIndex.build(vectors: baseMatrix, metric: metric, parameters: parameters, threads: threads, progress: progress)
+        let index = HNSWIndex(dimension: baseMatrix.columns, metric: metric, parameters: parameters, capacity: baseMatrix.rows)
+        let report = try index.add(baseMatrix, threads: threads, progress: progress)
         let buildSeconds = now() - t0
+        let unreachable = index.unreachableIDs().count
         if let save { try index.save(to: URL(fileURLWithPath: save)) }
 
         var runs: [Run] = []
@@ -150,13 +160,16 @@ struct BenchANNCommand: ParsableCommand {
             let recall = Double(hits) / Double(max(1, truth.count * k))
             runs.append(Run(ef: ef, recall: recall, qps: Double(queryMatrix.rows) / serial, qps_all_cores: Double(queryMatrix.rows) / parallel))
         }
-        let output = Output(build_seconds: buildSeconds, index_bytes: index.memoryBytes, runs: runs, flat_qps: flatQPS, ground_truth_seconds: truthSeconds)
+        let output = Output(build_seconds: buildSeconds, index_bytes: index.memoryBytes, runs: runs, flat_qps: flatQPS, ground_truth_seconds: truthSeconds,
+                            relinked: report.relinked, unreachable: unreachable, relinked_level0: report.relinkedIDs.count,
+                            relinked_in_exact_top_k: Set(truth.joined()).intersection(report.relinkedIDs).count)
         if json {
             try printJSON(output)
             return
         }
         print("\(baseMatrix.rows) × \(baseMatrix.columns) base, \(queryMatrix.rows) queries, \(metric), m=\(m), efConstruction=\(efConstruction), \(threads) threads")
-        print(String(format: "build %.2f s, index %.1f MB", buildSeconds, Double(index.memoryBytes) / 1e6))
+        let size = String(format: "build %.2f s, index %.1f MB", buildSeconds, Double(index.memoryBytes) / 1e6)
+        print("\(size), \(report.relinked) unreachable nodes relinked (\(report.relinkedIDs.count) on level 0), \(unreachable) left")
         if let flatQPS { print(String(format: "FlatIndex exact: %.0f queries/s", flatQPS)) }
         print("   ef   recall@\(k)        QPS   QPS(all cores)")
         for r in runs { print(String(format: "%5d   %8.4f  %9.0f  %9.0f", r.ef, r.recall, r.qps, r.qps_all_cores)) }

@@ -48,13 +48,16 @@ struct Export: ParsableCommand {
             throw ValidationError("\(model) (a '\(kind)' model) has no '\(name)' section: only ALS, GMF and NeuMF models have vectors to export")
         }
         let folder = URL(fileURLWithPath: out)
-        let files: [(String, () throws -> Void)] = [
-            ("user_factors.npy", { try NumpyFile.write(users.matrix, to: folder.appendingPathComponent("user_factors.npy")) }),
-            ("item_factors.npy", { try NumpyFile.write(items.matrix, to: folder.appendingPathComponent("item_factors.npy")) }),
-            ("user_ids.npy", { try NumpyFile.write(users.ids.map { Int64($0) }, to: folder.appendingPathComponent("user_ids.npy")) }),
-            ("item_ids.npy", { try NumpyFile.write(items.ids.map { Int64($0) }, to: folder.appendingPathComponent("item_ids.npy")) }),
+        let files: [(String, (URL) throws -> Void)] = [
+            ("user_factors.npy", { try NumpyFile.write(users.matrix, to: $0.appendingPathComponent("user_factors.npy")) }),
+            ("item_factors.npy", { try NumpyFile.write(items.matrix, to: $0.appendingPathComponent("item_factors.npy")) }),
+            ("user_ids.npy", { try NumpyFile.write(users.ids.map { Int64($0) }, to: $0.appendingPathComponent("user_ids.npy")) }),
+            ("item_ids.npy", { try NumpyFile.write(items.ids.map { Int64($0) }, to: $0.appendingPathComponent("item_ids.npy")) }),
         ]
-        for (_, write) in files { try write() }
+        // All four or none: written into a staging folder that replaces --out in one swap.
+        try AtomicDirectory.publish(to: folder) { staging in
+            for (_, write) in files { try write(staging) }
+        }
         let paths = files.map { folder.appendingPathComponent($0.0).path }
         if json {
             // The model's own name (als, gmf, neumf), as train --json reports it.

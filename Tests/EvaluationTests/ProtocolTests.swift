@@ -143,3 +143,28 @@ private func part(users: Int, items: Int, _ entries: [(Int32, Int32, Float, Int6
     let sampled = SampledRankingProtocol(negatives: 10, k: 5).evaluate(model, train: train, test: test)
     #expect(sampled.usersEvaluated == 0 && sampled.usersSkipped == 2 && sampled.hitRate == 0)
 }
+
+@Test func sampledProtocolTakesAnyNegativeCountAndWarnsWhenTheCatalogueIsShort() {
+    // `--negatives 9223372036854775807` used to trap (2 · negatives overflowed): now every unrated item is
+    // a negative and the metrics say so.
+    let train = part(users: 2, items: 6, [(0, 0, 5, 0), (1, 1, 5, 0)])
+    let test = part(users: 2, items: 6, [(0, 5, 5, 10), (0, 3, 4, 20)])
+    let model = FixedScores(userCount: 2, values: [0, 1, 2, 3, 4, 5])
+    let huge = SampledRankingProtocol(negatives: Int.max, k: 2, seed: 1, threads: 1)
+    #expect(huge.cases(train: train, test: test)[0].negatives.sorted() == [1, 2, 4])
+    let metrics = huge.evaluate(model, train: train, test: test)
+    #expect(metrics.usersEvaluated == 1 && metrics.usersWithFewerNegatives == 1)
+    #expect(metrics.warnings.count == 1 && metrics.warnings[0].contains("fewer than"))
+    let enough = SampledRankingProtocol(negatives: 2, k: 2, seed: 1, threads: 1).evaluate(model, train: train, test: test)
+    #expect(enough.warnings.isEmpty)
+}
+
+@Test func anEvaluationWithNoTestUserSaysSo() {
+    let train = part(users: 2, items: 4, [(0, 0, 5, 0), (1, 1, 5, 0)])
+    let test = part(users: 2, items: 4, [(0, 2, 1, 10)]) // below the threshold: no relevant movie
+    let model = FixedScores(userCount: 2, values: [0, 1, 2, 3])
+    let full = FullRankingProtocol(k: 2, batchSize: 8, threads: 1).evaluate(model, train: train, test: test)
+    #expect(full.usersEvaluated == 0 && full.warnings.count == 1)
+    let sampled = SampledRankingProtocol(negatives: 2, k: 2, seed: 1, threads: 1).evaluate(model, train: train, test: test)
+    #expect(sampled.usersEvaluated == 0 && sampled.warnings.first?.contains("no test user") == true)
+}

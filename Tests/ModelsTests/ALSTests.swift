@@ -213,3 +213,11 @@ func alsLossMatchesBruteForceAndFalls(solver: ALSConfiguration.Solver) throws {
     #expect(unknown == [5])
     #expect(vector == (try model.foldIn(items: [3, 7], ratings: [5, 4])))
 }
+
+@Test func trainingOnNoPositiveIsRefusedByName() throws {
+    let empty = CSRMatrix(rows: 3, columns: 4, rowIndex: [], columnIndex: [], values: [], timestamps: [])
+    #expect(throws: ALSError.noPositives(users: 3, items: 4)) {
+        _ = try ALS.train(positives: empty, userIds: [1, 2, 3], itemIds: [1, 2, 3, 4], configuration: ALSConfiguration(), threads: 1,
+                          progress: false)
+    }
+}

@@ -31,3 +31,18 @@ import Testing
     try bad.write(to: dir.appendingPathComponent("bad.fvecs"))
     #expect(throws: VectorFileError.self) { _ = try VecsFile.readFloat(dir.appendingPathComponent("bad.fvecs")) }
 }
+
+@Test func npyShapesThatOverflowOrAreNegativeAreRefused() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("marquee-npy-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for shape in ["(4611686018427387904, 4611686018427387904)", "(-1, 4)", "(9223372036854775807,)"] {
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shape), }"
+        header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)]
+        bytes += Array(header.utf8) + [0, 0, 0, 0]
+        let url = dir.appendingPathComponent("bad.npy")
+        try Data(bytes).write(to: url)
+        #expect(throws: VectorFileError.self) { _ = try NumpyFile.readFloat(url) }
+    }
+}
