@@ -72,9 +72,6 @@ extension Workspace {
         let s = request.settings
         let loo = s.protocol == .looSampled
         guard partition.testUserCount > 0 else { throw EvaluationError.noTestUser(split: partition.kind.name) }
-        if loo && s.negatives >= partition.train.itemCount {
-            logger.warning("\(EvaluationError.tooManyNegatives(asked: s.negatives, items: partition.train.itemCount - 1)); each user's held-out movie is ranked among all of their unrated movies instead")
-        }
         logger.info("split \(partition.kind): \(partition.train.ratingCount) train ratings, \(partition.test.ratingCount) test positives of \(partition.testUserCount) users")
 
         var results: [String: ModelResult] = [:]
@@ -93,10 +90,12 @@ extension Workspace {
             if loo {
                 let metrics = SampledRankingProtocol(negatives: s.negatives, k: s.k, seed: s.seed, batchSize: s.batchSize)
                     .evaluate(model, split: partition, progress: ProgressReporter("evaluating \(kind)", total: 0))
+                for warning in metrics.warnings { logger.warning("\(kind): \(warning)") }
                 results[kind.rawValue] = .sampled(metrics, trainSeconds: trained.seconds, evaluationSeconds: elapsed())
             } else {
                 let metrics = FullRankingProtocol(k: s.k, batchSize: s.batchSize)
                     .evaluate(model, split: partition, progress: ProgressReporter("evaluating \(kind)", total: 0))
+                for warning in metrics.warnings { logger.warning("\(kind): \(warning)") }
                 results[kind.rawValue] = .full(metrics, trainSeconds: trained.seconds, evaluationSeconds: elapsed())
             }
             if let check = request.retrieval, let vectors = try trained.model.retrievalModel() {

@@ -63,9 +63,7 @@ public final class Workspace: @unchecked Sendable {   // mutable caches are guar
         let options = LoadOptions(threshold: config.data.threshold, skipBadLines: config.data.skipBadLines,
                                   cacheDirectory: config.data.useCache ? store.directory : nil)
         let dataset = try MovieLensDataset.load(from: dataDirectory, options: options, progress: ProgressReporter("reading \(name)", total: 0))
-        if dataset.interactions.positiveCount == 0 {
-            logger.warning("\(dataDirectory.path): no rating reaches the positive threshold \(config.data.threshold); every model will be refused")
-        }
+        for warning in dataset.report.warnings { logger.warning("\(dataDirectory.path): \(warning)") }
         return Workspace(config: config, dataDirectory: dataDirectory, dataset: dataset, store: store, logger: logger)
     }
 

@@ -52,9 +52,7 @@ struct Ingest: ParsableCommand {
             printError("error: \(error)")
             throw ExitCode.failure
         }
-        if dataset.report.positives == 0 {
-            printError("warning: no rating in \(dataDirectory.path) reaches the positive threshold \(options.threshold); models will have nothing to learn")
-        }
+        for warning in dataset.report.warnings { printError("warning: \(dataDirectory.path): \(warning)") }
         let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let cacheFile = noCache ? "" : cacheDirectory.appendingPathComponent("dataset.cache").path
         if json {
