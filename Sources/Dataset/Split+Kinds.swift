@@ -97,13 +97,9 @@ extension Split {
     /// the cut are kept: they are honest misses that no model trained on the past can rank.
     /// - Throws: `SplitError.quantileOutOfRange` unless 0 < quantile < 1.
     public static func time(_ data: Interactions, quantile: Double) throws -> Split {
-        guard quantile > 0 && quantile < 1 else { throw SplitError.quantileOutOfRange(quantile) }
         let m = data.byUser
         var parts = [Part](repeating: .train, count: m.nonZeroCount)
-        guard m.nonZeroCount > 0 else { return make(data, parts: parts, kind: .time(quantile: quantile)) }
-        let sorted = m.timestamps.sorted()
-        let rank = max(1, Int((quantile * Double(sorted.count)).rounded(.up)))
-        let cut = sorted[min(rank, sorted.count) - 1]
+        guard let cut = try timeCut(data, quantile: quantile) else { return make(data, parts: parts, kind: .time(quantile: quantile)) }
         for u in 0..<m.rows {
             let range = m.range(ofRow: u)
             var hasTrainPositive = false
@@ -115,6 +111,20 @@ extension Split {
             }
         }
         return make(data, parts: parts, kind: .time(quantile: quantile))
+    }
+
+    /// The cut time of `time(_:quantile:)`: the timestamp of rank `⌈quantile · n⌉` (1-based) among all `n`
+    /// ratings sorted by time (Unix seconds); nil when there are no ratings. Positives rated after it are
+    /// test.
+    /// - Throws: `SplitError.quantileOutOfRange` unless 0 < quantile < 1.
+    /// - Complexity: O(n log n).
+    public static func timeCut(_ data: Interactions, quantile: Double) throws -> Int64? {
+        guard quantile > 0 && quantile < 1 else { throw SplitError.quantileOutOfRange(quantile) }
+        let timestamps = data.byUser.timestamps
+        guard timestamps.count > 0 else { return nil }
+        let sorted = timestamps.sorted()
+        let rank = max(1, Int((quantile * Double(sorted.count)).rounded(.up)))
+        return sorted[min(rank, sorted.count) - 1]
     }
 
     /// A split given as two ratings tables (e.g. two MovieLens files, from `MovieLensDataset.readRatings`).

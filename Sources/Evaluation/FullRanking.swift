@@ -43,16 +43,21 @@ public struct FullRankingProtocol: Sendable {
 
     /// Evaluates `model` (trained on `split.train`) against `split.test`.
     /// - Parameter progress: advanced by users scored (its total is set here).
-    public func evaluate<M: Recommender>(_ model: M, split: Split, progress: ProgressReporter? = nil) -> RankingMetrics {
-        evaluate(model, train: split.train, test: split.test, progress: progress)
+    /// - Parameter genres: the items' genre sets, for intra-list diversity (nil: no diversity).
+    public func evaluate<M: Recommender>(_ model: M, split: Split, genres: ItemGenres? = nil,
+                                         progress: ProgressReporter? = nil) -> RankingMetrics {
+        evaluate(model, train: split.train, test: split.test, genres: genres, progress: progress)
     }
 
-    /// Evaluates `model` against the positives of `test`, never recommending an item of `train`.
+    /// Evaluates `model` against the positives of `test`, never recommending an item of `train`: the
+    /// ranking metrics, coverage and the beyond-accuracy metrics of the same lists (popularity from the
+    /// train positives).
     ///
     /// Users with no positive in `test` are skipped and counted in `usersSkipped`.
+    /// - Parameter genres: the items' genre sets, for intra-list diversity (nil: `diversity` stays nil).
     /// - Parameter progress: advanced by users scored (its total is set here).
     /// - Precondition: `train` and `test` share id maps, and the model scores `train.itemCount` items.
-    public func evaluate<M: Recommender>(_ model: M, train: Interactions, test: Interactions,
+    public func evaluate<M: Recommender>(_ model: M, train: Interactions, test: Interactions, genres: ItemGenres? = nil,
                                          progress: ProgressReporter? = nil) -> RankingMetrics {
         precondition(train.users == test.users && train.items == test.items, "train and test must share id maps")
         precondition(model.itemCount == train.itemCount, "model scores \(model.itemCount) items, data has \(train.itemCount)")
@@ -62,15 +67,18 @@ public struct FullRankingProtocol: Sendable {
         let lists = recommendations(model, users: users, excluding: train.byUser, progress: progress)
         var perUser: [UserMetrics] = []
         perUser.reserveCapacity(users.count)
-        var recommended = [Bool](repeating: false, count: model.itemCount)
+        var userLists: [ArraySlice<Int32>] = []
+        userLists.reserveCapacity(users.count)
         for (position, u) in users.enumerated() {
             let list = lists.list(at: position)
-            for item in list { recommended[Int(item)] = true }
+            userLists.append(list)
             perUser.append(UserMetrics(recommended: list, relevant: relevant.columns(ofRow: u), k: k))
         }
-        let distinct = recommended.reduce(0) { $0 + ($1 ? 1 : 0) }
-        return RankingMetrics(averaging: perUser, skipped: relevant.rows - users.count, distinctItems: distinct,
-                              itemCount: model.itemCount)
+        let (beyond, distinct) = BeyondAccuracy(train: train, genres: genres).measure(userLists)
+        var metrics = RankingMetrics(averaging: perUser, skipped: relevant.rows - users.count, distinctItems: distinct,
+                                     itemCount: model.itemCount)
+        metrics.beyondAccuracy = beyond
+        return metrics
     }
 
     /// The top-K items of each user in `users`, never one of the user's row in `seen`.

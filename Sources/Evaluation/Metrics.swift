@@ -81,7 +81,11 @@ public struct UserMetrics: Sendable, Equatable {
     }
 }
 
-/// The averages of the ranking metrics over the evaluated users, and catalog coverage.
+/// The averages of the ranking metrics over the evaluated users, catalog coverage, and (from the
+/// full-ranking protocol) the beyond-accuracy metrics.
+///
+/// Encoded as one flat object: the ranking metrics, then `arp`, `gini`, `tail_share`, `novelty`,
+/// `diversity`, `head_items` and `users_measured` when `beyondAccuracy` is set.
 public struct RankingMetrics: Sendable, Equatable, Codable {
     public var precision = 0.0
     public var recall = 0.0
@@ -97,6 +101,9 @@ public struct RankingMetrics: Sendable, Equatable, Codable {
     public var usersEvaluated = 0
     /// Users with no relevant test item (skipped).
     public var usersSkipped = 0
+    /// ARP, Gini, tail share, novelty and diversity of the same lists (see `BeyondAccuracyMetrics`); nil
+    /// where a protocol does not measure them.
+    public var beyondAccuracy: BeyondAccuracyMetrics? = nil
 
     public init() {}
 
@@ -108,6 +115,35 @@ public struct RankingMetrics: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case precision, recall, ndcg, hitRate = "hit_rate", map, mrr, coverage
         case usersEvaluated = "users_evaluated", usersSkipped = "users_skipped"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        precision = try c.decode(Double.self, forKey: .precision)
+        recall = try c.decode(Double.self, forKey: .recall)
+        ndcg = try c.decode(Double.self, forKey: .ndcg)
+        hitRate = try c.decode(Double.self, forKey: .hitRate)
+        map = try c.decode(Double.self, forKey: .map)
+        mrr = try c.decode(Double.self, forKey: .mrr)
+        coverage = try c.decode(Double.self, forKey: .coverage)
+        usersEvaluated = try c.decode(Int.self, forKey: .usersEvaluated)
+        usersSkipped = try c.decode(Int.self, forKey: .usersSkipped)
+        let beyond = try decoder.container(keyedBy: BeyondAccuracyMetrics.CodingKeys.self)
+        beyondAccuracy = beyond.contains(.arp) ? try BeyondAccuracyMetrics(from: decoder) : nil
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(precision, forKey: .precision)
+        try c.encode(recall, forKey: .recall)
+        try c.encode(ndcg, forKey: .ndcg)
+        try c.encode(hitRate, forKey: .hitRate)
+        try c.encode(map, forKey: .map)
+        try c.encode(mrr, forKey: .mrr)
+        try c.encode(coverage, forKey: .coverage)
+        try c.encode(usersEvaluated, forKey: .usersEvaluated)
+        try c.encode(usersSkipped, forKey: .usersSkipped)
+        try beyondAccuracy?.encode(to: encoder)     // the same object: the keys sit beside ndcg
     }
 
     /// Averages per-user metrics (in order, in Double) and sets coverage from the distinct recommended

@@ -23,6 +23,7 @@ public enum ModelResult: Sendable, Equatable, Encodable {
 
     enum Keys: String, CodingKey {
         case precision, recall, ndcg, hitRate = "hit_rate", map, mrr, coverage
+        case arp, gini, tailShare = "tail_share", novelty, diversity
         case usersEvaluated = "users_evaluated", trainSeconds = "train_seconds", evaluationSeconds = "eval_seconds"
     }
 
@@ -45,6 +46,13 @@ public enum ModelResult: Sendable, Equatable, Encodable {
             try c.encode(m.map, forKey: .map)
             try c.encode(m.mrr, forKey: .mrr)
             try c.encode(m.coverage, forKey: .coverage)
+            if let b = m.beyondAccuracy {
+                try c.encode(b.arp, forKey: .arp)
+                try c.encode(b.gini, forKey: .gini)
+                try c.encode(b.tailShare, forKey: .tailShare)
+                try c.encode(b.novelty, forKey: .novelty)
+                try c.encodeIfPresent(b.diversity, forKey: .diversity)
+            }
             try c.encode(m.usersEvaluated, forKey: .usersEvaluated)
             try c.encode(train, forKey: .trainSeconds)
             try c.encode(eval, forKey: .evaluationSeconds)
@@ -115,6 +123,19 @@ public struct EvaluationReport: Sendable, Equatable, Encodable {
                 let cells = [m.precision, m.recall, m.ndcg, m.hitRate, m.map, m.mrr, m.coverage].map(number)
                     + ["\(m.usersEvaluated)", seconds(train), seconds(eval)]
                 lines.append(name(model) + cells.map { cell($0) }.joined())
+            }
+            let beyond = order.compactMap { model -> (String, BeyondAccuracyMetrics)? in
+                guard case let .full(m, _, _)? = models[model], let b = m.beyondAccuracy else { return nil }
+                return (model, b)
+            }
+            if !beyond.isEmpty {
+                lines += ["", "beyond accuracy (top \(k) of every user): ARP in train positives, tail share outside the 80 % head",
+                          name("model") + ["ARP", "Gini", "tail", "novelty", "diversity"].map { cell($0) }.joined()]
+                for (model, b) in beyond {
+                    let cells = [String(format: "%.1f", b.arp), number(b.gini), number(b.tailShare), String(format: "%.2f", b.novelty),
+                                 b.diversity.map(number) ?? "–"]
+                    lines.append(name(model) + cells.map { cell($0) }.joined())
+                }
             }
         }
         return lines.joined(separator: "\n")

@@ -62,13 +62,15 @@ extension Workspace {
         case .time: partition = try Split.time(data, quantile: s.timeCut)
         }
         let counts = DatasetCounts(users: data.userCount, items: data.itemCount, positives: data.positiveCount)
-        return try Self.evaluate(partition, counts: counts, dataName: datasetName, request: request, config: config, logger: logger)
+        return try Self.evaluate(partition, counts: counts, dataName: datasetName, request: request, config: config,
+                                 genres: ItemGenres(catalog: catalog, items: data.items), logger: logger)
     }
 
     /// Evaluates on a split the caller made (e.g. `Split.supplied` from two ratings files).
+    /// - Parameter genres: the movies' genres, for intra-list diversity (nil: no diversity figure).
     /// - Throws: `EvaluationError`, training errors.
     public static func evaluate(_ partition: Split, counts: DatasetCounts, dataName: String, request: EvaluationRequest,
-                                config: MarqueeConfig, logger: Logger) throws -> EvaluationReport {
+                                config: MarqueeConfig, genres: ItemGenres? = nil, logger: Logger) throws -> EvaluationReport {
         let s = request.settings
         let loo = s.protocol == .looSampled
         guard partition.testUserCount > 0 else { throw EvaluationError.noTestUser(split: partition.kind.name) }
@@ -94,7 +96,7 @@ extension Workspace {
                 results[kind.rawValue] = .sampled(metrics, trainSeconds: trained.seconds, evaluationSeconds: elapsed())
             } else {
                 let metrics = FullRankingProtocol(k: s.k, batchSize: s.batchSize)
-                    .evaluate(model, split: partition, progress: ProgressReporter("evaluating \(kind)", total: 0))
+                    .evaluate(model, split: partition, genres: genres, progress: ProgressReporter("evaluating \(kind)", total: 0))
                 for warning in metrics.warnings { logger.warning("\(kind): \(warning)") }
                 results[kind.rawValue] = .full(metrics, trainSeconds: trained.seconds, evaluationSeconds: elapsed())
             }

@@ -4,8 +4,8 @@ import Dataset
 import Models
 @testable import Evaluation
 
-/// A model that gives every user the same fixed scores.
-private struct FixedScores: Recommender {
+/// A model that gives every user the same fixed scores (item i scores `values[i]`).
+struct FixedScores: Recommender {
     let name = "fixed"
     let userCount: Int
     let values: [Float]

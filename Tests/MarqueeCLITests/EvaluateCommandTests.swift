@@ -56,7 +56,12 @@ private func close(_ value: Any?, _ expected: Double) -> Bool {
 ///   u3: seen {10, 30} → [20, 40], relevant {20}: hit at rank 1 → P 1/2, R 1, NDCG 1, AP 1, RR 1
 /// Means: P 0.5, R 1, NDCG (2 + 0.630930)/3 = 0.876977, HR 1, MAP 2.5/3, MRR 2.5/3;
 /// coverage {30, 40, 20} / 4 items = 0.75; 3 users evaluated.
-private func expectFixturePopularity(_ object: [String: Any]?, split: String) {
+/// Beyond accuracy, with train positives c = {10: 3, 20: 1, 30: 1, 40: 0} and U = 4 train users:
+///   ARP: every list averages (1 + 0)/2 → 0.5; head (80 % of 5 positives) = {10, 20}, so the tail share is
+///   (1 + 1 + 1/2)/3 = 5/6; novelty −log₂(1/4) = 2 bits for every item (40 counts as liked once);
+///   list counts f = (10: 0, 20: 1, 30: 2, 40: 3) → Gini Σ(2i − n − 1)f / (n Σf) = 10/24;
+///   diversity (genres known): Drama|Romance vs Action and Drama vs Action are both at Jaccard distance 1.
+private func expectFixturePopularity(_ object: [String: Any]?, split: String, genres: Bool) {
     guard let object else { Issue.record("stdout is not one JSON object"); return }
     let dataset = object["dataset"] as? [String: Any]
     #expect((dataset?["users"] as? Int) == 4)
@@ -67,7 +72,14 @@ private func expectFixturePopularity(_ object: [String: Any]?, split: String) {
     let models = object["models"] as? [String: Any]
     #expect(models?.keys.sorted() == ["popularity"])
     guard let pop = models?["popularity"] as? [String: Any] else { Issue.record("no popularity entry"); return }
-    #expect(pop.keys.sorted() == ["coverage", "eval_seconds", "hit_rate", "map", "mrr", "ndcg", "precision", "recall", "train_seconds", "users_evaluated"])
+    let keys = ["arp", "coverage", "eval_seconds", "gini", "hit_rate", "map", "mrr", "ndcg", "novelty", "precision",
+                "recall", "tail_share", "train_seconds", "users_evaluated"] + (genres ? ["diversity"] : [])
+    #expect(pop.keys.sorted() == keys.sorted())
+    #expect(close(pop["arp"], 0.5))
+    #expect(close(pop["tail_share"], 5.0 / 6))
+    #expect(close(pop["novelty"], 2))
+    #expect(close(pop["gini"], 10.0 / 24))
+    if genres { #expect(close(pop["diversity"], 1)) }
     #expect(close(pop["precision"], 0.5))
     #expect(close(pop["recall"], 1))
     #expect(close(pop["ndcg"], (2 + 1 / log2(3.0)) / 3))
@@ -86,7 +98,7 @@ private func expectFixturePopularity(_ object: [String: Any]?, split: String) {
                               "--split", "leave-last", "--k", "2", "--models", "popularity", "--json"])
     #expect(run.status == 0, "stderr: \(run.stderr)")
     #expect(run.stdout.split(separator: "\n").count == 1)
-    expectFixturePopularity(run.json, split: "leave-last")
+    expectFixturePopularity(run.json, split: "leave-last", genres: true)
 }
 
 @Test func evaluateJSONOnSuppliedFilesGivesTheSameFigures() throws {
@@ -95,7 +107,7 @@ private func expectFixturePopularity(_ object: [String: Any]?, split: String) {
     let run = try runMarquee(["evaluate", "--data", f.data.path, "--models-dir", f.models.path,
                               "--train", f.train.path, "--test", f.test.path, "--k", "2", "--json"])
     #expect(run.status == 0, "stderr: \(run.stderr)")
-    expectFixturePopularity(run.json, split: "supplied")
+    expectFixturePopularity(run.json, split: "supplied", genres: false)
 }
 
 @Test func evaluateLooSampledJSON() throws {

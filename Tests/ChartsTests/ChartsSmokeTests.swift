@@ -1,4 +1,0 @@
-import Testing
-@testable import Charts
-
-@Test func chartsTargetLinks() { #expect(Bool(true)) }
