@@ -62,8 +62,18 @@ extension Workspace {
         case .time: partition = try Split.time(data, quantile: s.timeCut)
         }
         let counts = DatasetCounts(users: data.userCount, items: data.itemCount, positives: data.positiveCount)
-        return try Self.evaluate(partition, counts: counts, dataName: datasetName, request: request, config: config,
-                                 genres: ItemGenres(catalog: catalog, items: data.items), logger: logger)
+        let report = try Self.evaluate(partition, counts: counts, dataName: datasetName, request: request, config: config,
+                                       genres: ItemGenres(catalog: catalog, items: data.items), logger: logger)
+        // The latest evaluation, for the server's /api/v1/models and `marquee report` (`SavedReport`).
+        // A report that cannot be saved is still returned: the figures are what the caller asked for.
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try store.saveReport(encoder.encode(report), as: .evaluation)
+        } catch {
+            logger.warning("could not save the evaluation report under \(store.reportsDirectory.path): \(error)")
+        }
+        return report
     }
 
     /// Evaluates on a split the caller made (e.g. `Split.supplied` from two ratings files).
