@@ -50,6 +50,18 @@ private let cases: [(key: String, bad: String, good: String)] = [
     ("retrieval.popularity_weight", "1.01", "0"),
     ("retrieval.min_interactions", "-1", "0"),
     ("retrieval.explain", "101", "100"),
+    ("simulation.time_cut", "1", "0.5"),
+    ("simulation.pool", "1", "all"), ("simulation.pool", "lots", "50"),
+    ("simulation.slate", "100", "99"), ("simulation.slate", "0", "1"),
+    ("simulation.policies", "[popularity, bogus]", "[popularity, als+eps0.2/decay, 'ucb1:als:neumf']"),
+    ("simulation.policies", "[]", "[popularity]"), ("simulation.policies", "[popularity, popularity]", "[popularity, random]"),
+    ("simulation.seeds", "[]", "[1, 2, 3]"), ("simulation.seeds", "[1, 1]", "[7]"),
+    ("simulation.control", "nobody", "random"),
+    ("simulation.window", "-1", "1000"),
+    ("simulation.arm_epsilon", "1.5", "0"),
+    ("simulation.bandit_epsilon", "-0.1", "1"),
+    ("simulation.decay_events", "0", "1"),
+    ("simulation.ope_epsilon", "0", "1"),
 ]
 
 private func yaml(_ key: String, _ value: String) -> String {
