@@ -1,4 +1,5 @@
 import Foundation
+import Simulation
 
 /// The allowed values of one configuration key. The same rule checks the key in `config.yaml` and the
 /// flag that overrides it (see `MarqueeConfig.set(_:_:flag:)`), so a value the flag refuses can never
@@ -68,6 +69,17 @@ extension MarqueeConfig {
         .integer(\.retrieval.minInteractions, "retrieval.min_interactions", 0...1_000_000),
         .integer(\.retrieval.explain, "retrieval.explain", 0...100),
 
+        .number(\.simulation.timeCut, "simulation.time_cut", .open(0, 1)),
+        .pool(\.simulation.pool, "simulation.pool"),
+        .slate(\.simulation.slate, "simulation.slate"),
+        .policies(\.simulation.policies, "simulation.policies"),
+        .seeds(\.simulation.seeds, "simulation.seeds"),
+        .control(\.simulation.control, "simulation.control"),
+        .integer(\.simulation.window, "simulation.window", 0...1_000_000_000),
+        .number(\.simulation.armEpsilon, "simulation.arm_epsilon", .closed(0, 1)),
+        .number(\.simulation.banditEpsilon, "simulation.bandit_epsilon", .closed(0, 1)),
+        .integer(\.simulation.decayEvents, "simulation.decay_events", 1...1_000_000_000),
+        .number(\.simulation.opeEpsilon, "simulation.ope_epsilon", .leftOpen(0, 1)),
         .models(\.report.models, "report.models"),
         .integer(\.report.maxK, "report.max_k", 1...1000),
         .integers(\.report.ef, "report.ef", count: 1...64, values: 1...100_000),
@@ -157,6 +169,49 @@ extension ConfigRule {
             if list.isEmpty { return "names no model (known: \(names))" }
             if Set(list).count != list.count { return "names a model twice: \(list.map(\.rawValue).joined(separator: ","))" }
             return nil
+        }
+    }
+
+    static func pool(_ path: KeyPath<MarqueeConfig, PoolSize>, _ key: String) -> ConfigRule {
+        ConfigRule(key: key, limit: "an integer in 2…1000000, or all", keyPath: path) { c in
+            if case let .sampled(n) = c[keyPath: path], !(2...1_000_000).contains(n) { return "must be an integer in 2…1000000, or all, got \(n)" }
+            return nil
+        }
+    }
+
+    static func slate(_ path: KeyPath<MarqueeConfig, Int>, _ key: String) -> ConfigRule {
+        ConfigRule(key: key, limit: "an integer in 1…10000, smaller than simulation.pool", keyPath: path) { c in
+            let k = c[keyPath: path]
+            guard (1...10_000).contains(k) else { return "must be an integer in 1…10000, got \(k)" }
+            if case let .sampled(n) = c.simulation.pool, k >= n { return "must be smaller than the pool (\(n)), got \(k)" }
+            return nil
+        }
+    }
+
+    static func policies(_ path: KeyPath<MarqueeConfig, [String]>, _ key: String) -> ConfigRule {
+        ConfigRule(key: key, limit: "a non-empty list of distinct policy names (marquee simulate --help)", keyPath: path) { c in
+            let list = c[keyPath: path]
+            if list.isEmpty { return "names no policy" }
+            if Set(list).count != list.count { return "names a policy twice: \(list.joined(separator: ","))" }
+            for name in list {
+                do { _ = try PolicySpec.parse(name, models: ModelKind.allCases.map(\.rawValue)) } catch { return "\(error)" }
+            }
+            return nil
+        }
+    }
+
+    static func seeds(_ path: KeyPath<MarqueeConfig, [UInt64]>, _ key: String) -> ConfigRule {
+        ConfigRule(key: key, limit: "1–100 distinct seeds", keyPath: path) { c in
+            let list = c[keyPath: path]
+            guard (1...100).contains(list.count) else { return "must list 1–100 seeds, got \(list.count)" }
+            return Set(list).count == list.count ? nil : "names a seed twice"
+        }
+    }
+
+    static func control(_ path: KeyPath<MarqueeConfig, String>, _ key: String) -> ConfigRule {
+        ConfigRule(key: key, limit: "one of simulation.policies", keyPath: path) { c in
+            let name = c[keyPath: path]
+            return c.simulation.policies.contains(name) ? nil : "must be one of the policies run (\(c.simulation.policies.joined(separator: ", "))), got '\(name)'"
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Models
 import Retrieval
+import Simulation
 import VectorSearch
 
 /// How test positives are held out (`evaluation.split`, `--split`).
@@ -116,6 +117,49 @@ public struct MarqueeConfig: Codable, Sendable, Equatable {
         public init() {}
     }
 
+    /// `marquee simulate` (`simulation:`): the logged ratings after a time cut replayed as a live stream.
+    public struct SimulationSection: Codable, Sendable, Equatable {
+        /// Quantile of all timestamps where the stream starts (the `time` split's cut), in (0, 1).
+        public var timeCut: Double = 0.8
+        /// Candidates per event: the logged movie and N − 1 unseen movies, or `all` unseen movies.
+        public var pool = PoolSize.sampled(100)
+        /// Movies shown per event.
+        public var slate = 10
+        /// Policies replayed side by side (see `PolicySpec`).
+        public var policies = SimulationSection.defaultPolicies
+        /// One replay per seed.
+        public var seeds: [UInt64] = [1]
+        /// The policy every other is compared with, event by event.
+        public var control = "popularity"
+        /// Events per window of the series (0: about 100 windows).
+        public var window = 0
+        /// ε of the ε-greedy bandit over arms (`egreedy:`).
+        public var armEpsilon = 0.1
+        /// ε of the item-level learner `item-egreedy`.
+        public var banditEpsilon = 0.1
+        /// τ of `X+epsE/decay`: ε·τ/(τ + t) at the t-th event.
+        public var decayEvents = 10_000
+        /// ε of the logging policy (ε-greedy over popularity) of the off-policy estimates.
+        public var opeEpsilon = 0.1
+
+        /// The default list: 16 policies.
+        public static let defaultPolicies = [
+            "random", "popularity", "als", "neumf", "online-popularity", "online-popularity-warm", "als-online", "item-egreedy",
+            "popularity+eps0.1", "als+eps0.1", "als+eps0.1/decay", "als-online+eps0.1", "ab:popularity:als",
+            "egreedy:popularity:als:neumf", "ucb1:popularity:als:neumf", "thompson:popularity:als:neumf",
+        ]
+        public init() {}
+
+        /// The library's settings of this section.
+        public func settings(threads: Int) -> SimulationSettings {
+            var s = SimulationSettings()
+            s.pool = pool; s.slate = slate; s.seeds = seeds; s.control = control; s.window = window
+            s.armEpsilon = armEpsilon; s.banditEpsilon = banditEpsilon; s.decayEvents = decayEvents; s.opeEpsilon = opeEpsilon
+            s.threads = threads
+            return s
+        }
+    }
+
     /// `marquee report` (`report:`).
     public struct ReportSection: Codable, Sendable, Equatable {
         /// The models of the Models section, in colour order.
@@ -138,19 +182,20 @@ public struct MarqueeConfig: Codable, Sendable, Equatable {
     public var als = ALSSection()
     public var ncf = NCFSection()
     public var retrieval = RetrievalSection()
+    public var simulation = SimulationSection()
     public var report = ReportSection()
 
     /// Where each value that is not a default came from, by key (`hnsw.m` → `--m` or `config.yaml`).
     public internal(set) var origins: [String: String] = [:]
 
-    enum CodingKeys: String, CodingKey { case data, paths, evaluation, hnsw, als, ncf, retrieval, report }
+    enum CodingKeys: String, CodingKey { case data, paths, evaluation, hnsw, als, ncf, retrieval, simulation, report }
 
     /// The defaults.
     public init() {}
 
     public static func == (a: MarqueeConfig, b: MarqueeConfig) -> Bool {
         a.data == b.data && a.paths == b.paths && a.evaluation == b.evaluation && a.hnsw == b.hnsw && a.als == b.als
-            && a.ncf == b.ncf && a.retrieval == b.retrieval && a.report == b.report
+            && a.ncf == b.ncf && a.retrieval == b.retrieval && a.simulation == b.simulation && a.report == b.report
     }
 
     /// Sets the value at `keyPath` from a command-line flag (nothing when `value` is nil) and remembers
