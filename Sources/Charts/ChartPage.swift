@@ -65,6 +65,16 @@ public struct ChartPage: Sendable {
         blocks.append(.figure(figure.svg(includeStyle: false), caption: caption))
     }
 
+    /// An SVG document drawn elsewhere (a file another command wrote), as a figure of the grid. Its XML
+    /// prolog, if any, is dropped; the markup must be well-formed SVG.
+    public mutating func addFigure(svg: String, caption: String? = nil) {
+        var markup = Substring(svg)
+        if markup.hasPrefix("<?xml"), let end = markup.firstIndex(of: ">") { markup = markup[markup.index(after: end)...] }
+        while let first = markup.first, first.isWhitespace { markup.removeFirst() }
+        while let last = markup.last, last.isWhitespace { markup.removeLast() }
+        blocks.append(.figure(String(markup) + "\n", caption: caption))
+    }
+
     /// Markup inserted as is (a table, say). It must be well-formed HTML; nothing escapes it.
     public mutating func addHTML(_ markup: String) {
         blocks.append(.html(markup))

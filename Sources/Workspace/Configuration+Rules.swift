@@ -67,6 +67,12 @@ extension MarqueeConfig {
         .number(\.retrieval.popularityWeight, "retrieval.popularity_weight", .closed(0, 1)),
         .integer(\.retrieval.minInteractions, "retrieval.min_interactions", 0...1_000_000),
         .integer(\.retrieval.explain, "retrieval.explain", 0...100),
+
+        .models(\.report.models, "report.models"),
+        .integer(\.report.maxK, "report.max_k", 1...1000),
+        .integers(\.report.ef, "report.ef", count: 1...64, values: 1...100_000),
+        .integer(\.report.queries, "report.queries", 1...1_000_000),
+        .integer(\.report.pipelineUsers, "report.pipeline_users", 0...100_000_000),
     ]
 
     /// The value `rule` checks, as written in a file (`16`, `cosine`, `[64, 32, 16, 8]`, `true`).
@@ -151,6 +157,16 @@ extension ConfigRule {
             if list.isEmpty { return "names no model (known: \(names))" }
             if Set(list).count != list.count { return "names a model twice: \(list.map(\.rawValue).joined(separator: ","))" }
             return nil
+        }
+    }
+
+    static func integers(_ path: KeyPath<MarqueeConfig, [Int]>, _ key: String, count: ClosedRange<Int>, values: ClosedRange<Int>) -> ConfigRule {
+        let limit = "\(count.lowerBound)–\(count.upperBound) integers in \(values.lowerBound)…\(values.upperBound)"
+        return ConfigRule(key: key, limit: limit, keyPath: path) { c in
+            let list = c[keyPath: path]
+            guard count.contains(list.count) else { return "must list \(count.lowerBound)–\(count.upperBound) values, got \(list.count)" }
+            guard let bad = list.first(where: { !values.contains($0) }) else { return nil }
+            return "values must be in \(values.lowerBound)…\(values.upperBound), got \(bad)"
         }
     }
 

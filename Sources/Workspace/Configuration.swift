@@ -116,6 +116,21 @@ public struct MarqueeConfig: Codable, Sendable, Equatable {
         public init() {}
     }
 
+    /// `marquee report` (`report:`).
+    public struct ReportSection: Codable, Sendable, Equatable {
+        /// The models of the Models section, in colour order.
+        public var models: [ModelKind] = [.popularity, .als, .gmf, .neumf]
+        /// The curves NDCG@K and Recall@K run over K = 1…max_k.
+        public var maxK = 50
+        /// HNSW search widths of the vector-search figures.
+        public var ef = [10, 20, 40, 80, 160, 320]
+        /// Movies queried in the recall-against-speed sweep.
+        public var queries = 1000
+        /// Test users served through the two-stage pipeline per ef (0: all).
+        public var pipelineUsers = 500
+        public init() {}
+    }
+
     public var data = DataSection()
     public var paths = PathsSection()
     public var evaluation = EvaluationSection()
@@ -123,18 +138,19 @@ public struct MarqueeConfig: Codable, Sendable, Equatable {
     public var als = ALSSection()
     public var ncf = NCFSection()
     public var retrieval = RetrievalSection()
+    public var report = ReportSection()
 
     /// Where each value that is not a default came from, by key (`hnsw.m` → `--m` or `config.yaml`).
     public internal(set) var origins: [String: String] = [:]
 
-    enum CodingKeys: String, CodingKey { case data, paths, evaluation, hnsw, als, ncf, retrieval }
+    enum CodingKeys: String, CodingKey { case data, paths, evaluation, hnsw, als, ncf, retrieval, report }
 
     /// The defaults.
     public init() {}
 
     public static func == (a: MarqueeConfig, b: MarqueeConfig) -> Bool {
         a.data == b.data && a.paths == b.paths && a.evaluation == b.evaluation && a.hnsw == b.hnsw && a.als == b.als
-            && a.ncf == b.ncf && a.retrieval == b.retrieval
+            && a.ncf == b.ncf && a.retrieval == b.retrieval && a.report == b.report
     }
 
     /// Sets the value at `keyPath` from a command-line flag (nothing when `value` is nil) and remembers

@@ -27,6 +27,19 @@ public enum ModelResult: Sendable, Equatable, Encodable {
         case usersEvaluated = "users_evaluated", trainSeconds = "train_seconds", evaluationSeconds = "eval_seconds"
     }
 
+    /// Seconds spent training the model on the split's train part.
+    public var trainSeconds: Double {
+        switch self {
+        case let .full(_, train, _), let .sampled(_, train, _): return train
+        }
+    }
+
+    /// The full-ranking metrics (nil under the sampled protocol).
+    public var fullMetrics: RankingMetrics? {
+        if case let .full(m, _, _) = self { return m }
+        return nil
+    }
+
     /// NDCG@K under either protocol.
     public var ndcg: Double {
         switch self {
@@ -83,13 +96,16 @@ public struct EvaluationReport: Sendable, Equatable, Encodable {
     public var retrieval: [RetrievalLossRow]?
     /// `--fold-in`: trained users against their fold-in, one entry per model with vectors.
     public var foldIn: [FoldInEvaluation.Result]?
+    /// NDCG@K and Recall@K for K = 1…max per model (full protocol, when the request asks for them;
+    /// `marquee report` does).
+    public var curves: [String: MetricCurves]? = nil
     /// The split with its parameters, for people.
     public var splitDescription: String
     /// The dataset folder's name, or "supplied files".
     public var dataName: String
 
     enum CodingKeys: String, CodingKey {
-        case dataset, split, k, `protocol`, negatives, models, retrieval
+        case dataset, split, k, `protocol`, negatives, models, retrieval, curves
         case foldIn = "fold_in"
     }
 

@@ -16,6 +16,9 @@ public struct EvaluationRequest: Sendable {
     /// Also serve the test users through the two-stage pipeline (nil: don't).
     public var retrieval: RetrievalCheck?
 
+    /// Also compute NDCG@K and Recall@K for every K = 1…`curveMaxK` (full protocol only; nil: don't).
+    public var curveMaxK: Int? = nil
+
     /// The two-stage pipeline's part of an evaluation.
     public struct RetrievalCheck: Sendable {
         /// Exact candidates only, or exact against HNSW at each of `efValues`.
@@ -89,6 +92,7 @@ extension Workspace {
         var results: [String: ModelResult] = [:]
         var retrievalRows: [RetrievalLossRow] = []
         var foldIns: [FoldInEvaluation.Result] = []
+        var curves: [String: MetricCurves] = [:]
         for kind in s.models {
             logger.info("training \(kind)")
             let trained = try kind.train(TrainingRequest(data: partition.train, config: config, seed: s.seed, logger: logger))
@@ -109,6 +113,11 @@ extension Workspace {
                     .evaluate(model, split: partition, genres: genres, progress: ProgressReporter("evaluating \(kind)", total: 0))
                 for warning in metrics.warnings { logger.warning("\(kind): \(warning)") }
                 results[kind.rawValue] = .full(metrics, trainSeconds: trained.seconds, evaluationSeconds: elapsed())
+                if let maxK = request.curveMaxK {
+                    curves[kind.rawValue] = FullRankingProtocol(k: s.k, batchSize: s.batchSize).curves(
+                        model, train: partition.train, test: partition.test, maxK: maxK,
+                        progress: ProgressReporter("NDCG@K and Recall@K of \(kind)", total: 0))
+                }
             }
             if let check = request.retrieval, let vectors = try trained.model.retrievalModel() {
                 logger.info("serving \(kind) through the retrieval pipeline")
@@ -117,10 +126,12 @@ extension Workspace {
                 if check.foldIn { foldIns.append(try parts.foldIn()) }
             }
         }
-        return EvaluationReport(
+        var report = EvaluationReport(
             dataset: counts, split: partition.kind.name, k: s.k, protocol: s.protocol.rawValue, negatives: loo ? s.negatives : nil,
             models: results, order: s.models.map(\.rawValue), retrieval: request.retrieval == nil ? nil : retrievalRows,
             foldIn: request.retrieval?.foldIn == true ? foldIns : nil, splitDescription: partition.kind.description, dataName: dataName)
+        if request.curveMaxK != nil && !loo { report.curves = curves }
+        return report
     }
 }
 

@@ -50,6 +50,11 @@ private let cases: [(key: String, bad: String, good: String)] = [
     ("retrieval.popularity_weight", "1.01", "0"),
     ("retrieval.min_interactions", "-1", "0"),
     ("retrieval.explain", "101", "100"),
+    ("report.models", "[]", "[popularity, als]"), ("report.models", "[knn]", "[neumf]"),
+    ("report.max_k", "0", "1000"), ("report.max_k", "1001", "1"),
+    ("report.ef", "[]", "[10]"), ("report.ef", "[10, 0]", "[1, 100000]"), ("report.ef", "[100001]", "[64]"),
+    ("report.queries", "0", "1"),
+    ("report.pipeline_users", "-1", "0"),
 ]
 
 private func yaml(_ key: String, _ value: String) -> String {
