@@ -25,6 +25,7 @@ struct Marquee: ParsableCommand {
             SimilarCommand.self,
             SearchCommand.self,
             Evaluate.self,
+            ServeCommand.self,
             Export.self,
             Import.self,
             Synth.self,

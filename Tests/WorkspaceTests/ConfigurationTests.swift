@@ -50,6 +50,12 @@ private let cases: [(key: String, bad: String, good: String)] = [
     ("retrieval.popularity_weight", "1.01", "0"),
     ("retrieval.min_interactions", "-1", "0"),
     ("retrieval.explain", "101", "100"),
+    ("server.host", "''", "0.0.0.0"), ("server.host", "'local host'", "localhost"),
+    ("server.port", "65536", "65535"), ("server.port", "-1", "0"),
+    ("server.max_body_bytes", "0", "1"), ("server.max_body_bytes", "67108865", "67108864"),
+    ("server.admin_token", "'has space 123'", "s3cret-token"), ("server.admin_token", "short", "''"),
+    ("server.models", "[popularity]", "[als, neumf]"), ("server.models", "[]", "[gmf]"), ("server.models", "[als, als]", "[als]"),
+    ("server.access_log", "loud", "false"),
 ]
 
 private func yaml(_ key: String, _ value: String) -> String {
