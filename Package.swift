@@ -21,12 +21,16 @@ let package = Package(
         .library(name: "Charts", targets: ["Charts"]),
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "Workspace", targets: ["Workspace"]),
+        .library(name: "Server", targets: ["Server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Documentation only: `swift package generate-documentation --target X` (Tools/check-docs).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -52,6 +56,18 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The HTTP API and the web page (Swift string literals, so the binary carries it) over a workspace. Hummingbird stays in this target alone (and the
+        // executables that link it), so the libraries build without it.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Workspace", "Dataset", "Models", "Retrieval", "Support",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "MarqueeCLI", dependencies: [
             "Workspace", "Models", "Retrieval", "VectorSearch", "Support",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -60,8 +76,9 @@ let package = Package(
         .executableTarget(
             name: "marquee",
             dependencies: [
-                "MarqueeCLI", "Workspace", "Dataset", "Models", "VectorSearch", "Evaluation", "Retrieval", "LinearAlgebra", "Support",
+                "MarqueeCLI", "Workspace", "Server", "Dataset", "Models", "VectorSearch", "Evaluation", "Retrieval", "LinearAlgebra", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -82,6 +99,11 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Evaluation", "Retrieval", "Models", "Dataset"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Charts", "Dataset", "Models", "VectorSearch", "Retrieval", "Evaluation"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Workspace", "Dataset",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "MarqueeCLITests", dependencies: ["marquee", "marquee-bench"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Simulation
 
 /// The allowed values of one configuration key. The same rule checks the key in `config.yaml` and the
@@ -68,6 +69,13 @@ extension MarqueeConfig {
         .number(\.retrieval.popularityWeight, "retrieval.popularity_weight", .closed(0, 1)),
         .integer(\.retrieval.minInteractions, "retrieval.min_interactions", 0...1_000_000),
         .integer(\.retrieval.explain, "retrieval.explain", 0...100),
+
+        .host(\.server.host, "server.host"),
+        .integer(\.server.port, "server.port", 0...65_535),
+        .integer(\.server.maxBodyBytes, "server.max_body_bytes", 1...67_108_864),
+        .token(\.server.adminToken, "server.admin_token"),
+        .servedModels(\.server.models, "server.models"),
+        .flag(\.server.accessLog, "server.access_log"),
 
         .number(\.simulation.timeCut, "simulation.time_cut", .open(0, 1)),
         .pool(\.simulation.pool, "simulation.pool"),
@@ -222,6 +230,38 @@ extension ConfigRule {
             guard count.contains(list.count) else { return "must list \(count.lowerBound)–\(count.upperBound) values, got \(list.count)" }
             guard let bad = list.first(where: { !values.contains($0) }) else { return nil }
             return "values must be in \(values.lowerBound)…\(values.upperBound), got \(bad)"
+        }
+    }
+
+    static func host(_ path: KeyPath<MarqueeConfig, String>, _ key: String) -> ConfigRule {
+        ConfigRule(key: key, limit: "a host name or IP address (letters, digits, '.', '-', ':')", keyPath: path) { c in
+            let host = c[keyPath: path]
+            let allowed = host.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || ".-:".unicodeScalars.contains($0)) }
+            return !host.isEmpty && host.count <= 253 && allowed ? nil : "must be a host name or IP address, got \(Echo.quote(host))"
+        }
+    }
+
+    /// A bearer token (RFC 6750 `b64token` characters), or empty for none.
+    static func token(_ path: KeyPath<MarqueeConfig, String>, _ key: String) -> ConfigRule {
+        ConfigRule(key: key, limit: "empty (no token), or 8–512 of A–Z a–z 0–9 - . _ ~ + / =", keyPath: path) { c in
+            let token = c[keyPath: path]
+            if token.isEmpty { return nil }
+            let allowed = token.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-._~+/=".unicodeScalars.contains($0)) }
+            guard allowed else { return "must hold only A–Z a–z 0–9 - . _ ~ + / = (no spaces)" }
+            return (8...512).contains(token.count) ? nil : "must be 8–512 characters long, got \(token.count)"
+        }
+    }
+
+    static func servedModels(_ path: KeyPath<MarqueeConfig, [ModelKind]>, _ key: String) -> ConfigRule {
+        let names = ModelKind.names(ModelKind.withVectors)
+        return ConfigRule(key: key, limit: "a non-empty list of distinct names among \(names)", keyPath: path) { c in
+            let list = c[keyPath: path]
+            if list.isEmpty { return "names no model (served: \(names))" }
+            if Set(list).count != list.count { return "names a model twice: \(list.map(\.rawValue).joined(separator: ","))" }
+            if let bad = list.first(where: { !$0.capabilities.hasVectors }) {
+                return "names \(bad.rawValue), which has no vectors to retrieve with (served: \(names))"
+            }
+            return nil
         }
     }
 

@@ -175,6 +175,24 @@ public struct MarqueeConfig: Codable, Sendable, Equatable {
         public init() {}
     }
 
+    /// `marquee serve` (`server:`).
+    public struct ServerSection: Codable, Sendable, Equatable {
+        /// The address to listen on (loopback by default; `0.0.0.0` for every interface).
+        public var host = "127.0.0.1"
+        /// The TCP port (0: any free port, said in the log).
+        public var port = 8080
+        /// The largest request body accepted; a larger one gets 413.
+        public var maxBodyBytes = 65_536
+        /// The bearer token `POST /api/v1/admin/reload` requires; empty disables the route (the
+        /// environment's `MARQUEE_ADMIN_TOKEN` overrides it).
+        public var adminToken = ""
+        /// The models served (loaded, or trained and indexed, at start and on each reload).
+        public var models: [ModelKind] = [.als]
+        /// Log one line per request (method, path, status, milliseconds).
+        public var accessLog = true
+        public init() {}
+    }
+
     public var data = DataSection()
     public var paths = PathsSection()
     public var evaluation = EvaluationSection()
@@ -183,19 +201,20 @@ public struct MarqueeConfig: Codable, Sendable, Equatable {
     public var ncf = NCFSection()
     public var retrieval = RetrievalSection()
     public var simulation = SimulationSection()
+    public var server = ServerSection()
     public var report = ReportSection()
 
     /// Where each value that is not a default came from, by key (`hnsw.m` → `--m` or `config.yaml`).
     public internal(set) var origins: [String: String] = [:]
 
-    enum CodingKeys: String, CodingKey { case data, paths, evaluation, hnsw, als, ncf, retrieval, simulation, report }
+    enum CodingKeys: String, CodingKey { case data, paths, evaluation, hnsw, als, ncf, retrieval, simulation, report, server }
 
     /// The defaults.
     public init() {}
 
     public static func == (a: MarqueeConfig, b: MarqueeConfig) -> Bool {
         a.data == b.data && a.paths == b.paths && a.evaluation == b.evaluation && a.hnsw == b.hnsw && a.als == b.als
-            && a.ncf == b.ncf && a.retrieval == b.retrieval && a.simulation == b.simulation && a.report == b.report
+            && a.ncf == b.ncf && a.retrieval == b.retrieval && a.simulation == b.simulation && a.server == b.server && a.report == b.report
     }
 
     /// Sets the value at `keyPath` from a command-line flag (nothing when `value` is nil) and remembers

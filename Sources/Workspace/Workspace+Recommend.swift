@@ -70,8 +70,11 @@ extension Workspace {
                                   notes: notes.isEmpty ? nil : notes)
     }
 
+    /// The allowed numbers of recommended or similar movies.
+    public static let kRange = 1...10_000
+
     func checkK(_ k: Int) throws {
-        guard (1...10_000).contains(k) else { throw WorkspaceError.invalid("k must be an integer in 1…10000, got \(k)") }
+        guard Self.kRange.contains(k) else { throw WorkspaceError.invalid("k must be an integer in 1…10000, got \(k)") }
     }
 
     private func describe(_ recommended: [Recommendation]) -> [RecommendedMovie] {

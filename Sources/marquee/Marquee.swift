@@ -25,6 +25,7 @@ struct Marquee: ParsableCommand {
             SimilarCommand.self,
             SearchCommand.self,
             Evaluate.self,
+            ServeCommand.self,
             ReportCommand.self,
             Export.self,
             Import.self,
