@@ -1,6 +1,7 @@
 import Foundation
 
-/// Any JSON value: request bodies checked field by field, and saved reports passed through as they are.
+/// Any JSON value, for documents whose shape belongs to another command: the server's request bodies
+/// checked field by field, and saved reports passed through as they are (the server, `marquee report`).
 public enum JSONValue: Codable, Sendable, Equatable {
     case null
     case bool(Bool)
@@ -35,14 +36,20 @@ public enum JSONValue: Codable, Sendable, Equatable {
     /// The value parsed from `data`, or nil when it is not JSON.
     public static func parse(_ data: Data) -> JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: data) }
 
+    /// The value when it is a number.
+    public var number: Double? {
+        if case let .number(x) = self { return x }
+        return nil
+    }
+
     /// The integer this number is exactly (nil for fractions, other types, values beyond `Int`'s range).
-    var integer: Int? {
+    public var integer: Int? {
         guard case let .number(n) = self, n == n.rounded(), abs(n) < 9.0e15 else { return nil }
         return Int(n)
     }
 
     /// A JSON type name for error messages.
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
