@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "TextEmbeddingTests", dependencies: ["TextEmbedding", "LinearAlgebra", "Support"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Evaluation", "Retrieval", "Models", "Dataset"]),
-        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Charts", "Dataset", "Models", "VectorSearch", "Retrieval", "Evaluation"]),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Charts", "Dataset", "Models", "VectorSearch", "Retrieval", "Evaluation", "Simulation"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Workspace", "Dataset",
             .product(name: "Hummingbird", package: "hummingbird"),
