@@ -5,6 +5,7 @@ import Support
 
 /// Top-K lists of many users, stored flat: `k` slots per user, unused slots (lists shorter than K) are -1.
 public struct TopKLists: Sendable, Equatable {
+    /// Slots per user (the K the lists were cut at).
     public let k: Int
     /// The users the lists belong to (dense indices), in order.
     public let users: [Int]
@@ -34,6 +35,7 @@ public struct FullRankingProtocol: Sendable {
     /// Worker threads.
     public var threads: Int
 
+    /// - Precondition: `k`, `batchSize` and `threads` are all ≥ 1.
     public init(k: Int = 10, batchSize: Int = 64, threads: Int = Threads.count) {
         precondition(k >= 1 && batchSize >= 1 && threads >= 1)
         self.k = k
