@@ -33,7 +33,7 @@ public struct CSRMatrix: Sendable, Equatable {
     @inlinable
     public func count(ofRow r: Int) -> Int { rowStart[r + 1] - rowStart[r] }
 
-    /// A matrix over arrays already in CSR form (rows sorted by column, as ``_checkInvariants()`` checks).
+    /// A matrix over arrays already in CSR form (rows sorted by column, as `_checkInvariants()` checks).
     /// - Precondition: `rowStart.count == rows + 1`; the three entry arrays have one length.
     public init(rows: Int, columns: Int, rowStart: [Int], columnIndex: [Int32], values: [Float], timestamps: [Int64]) {
         self.init(rows: rows, columns: columns, rowStart: DenseColumn(rowStart), columnIndex: DenseColumn(columnIndex),

@@ -76,6 +76,7 @@ public enum MovieLensDownloader {
 
     /// Downloads, checks and unpacks `name` into `<directory>/<name>`.
     /// - Parameters:
+    ///   - name: the dataset.
     ///   - directory: the parent folder (created when missing).
     ///   - url: the zip's address (default: GroupLens's); for mirrors and tests.
     ///   - md5: the expected MD5 (default: the pinned one, else the published `.md5` beside the zip).

@@ -26,6 +26,9 @@ public struct Interactions: Sendable, Equatable {
 
     /// Interactions over a user × item matrix.
     /// - Parameters:
+    ///   - users: the user id map (the rows of `byUser`).
+    ///   - items: the item id map (the columns of `byUser`).
+    ///   - byUser: users × items, every rating.
     ///   - byItem: the transpose of `byUser`, when the caller has it already (computed otherwise, O(nnz)).
     ///   - threshold: the rating at or above which an entry is a positive.
     /// - Precondition: `byUser` is `users.count` × `items.count`.

@@ -156,8 +156,11 @@ public struct MovieLensDataset: Sendable {
     /// times, same threshold and skipBadLines, same reader version) is loaded instead of the text files;
     /// otherwise the text files are parsed and the cache is (re)written. A damaged cache is reported on
     /// standard error and rebuilt.
-    /// - Parameter progress: advanced by the bytes of the ratings file parsed (its total is set here);
-    ///   untouched when the cache is loaded (a fraction of a second).
+    /// - Parameters:
+    ///   - directory: the dataset folder.
+    ///   - options: threshold, bad-line policy and cache folder.
+    ///   - progress: advanced by the bytes of the ratings file parsed (its total is set here);
+    ///     untouched when the cache is loaded (a fraction of a second).
     /// - Throws: `DatasetError` naming the file, line and problem.
     public static func load(from directory: URL, options: LoadOptions = LoadOptions(),
                             progress: ProgressReporter? = nil) throws -> MovieLensDataset {

@@ -122,6 +122,7 @@ public struct SyntheticMovieLens: Sendable {
     /// they are written into a staging folder beside it that is swapped in when complete
     /// (`AtomicDirectory`); other files already in `directory` are kept.
     /// - Parameters:
+    ///   - directory: the output folder.
     ///   - threads: worker threads (the output does not depend on it).
     ///   - progress: advanced by the number of ratings written.
     /// - Returns: counts and statistics of what was written.

@@ -44,8 +44,11 @@ public struct FullRankingProtocol: Sendable {
     }
 
     /// Evaluates `model` (trained on `split.train`) against `split.test`.
-    /// - Parameter progress: advanced by users scored (its total is set here).
-    /// - Parameter genres: the items' genre sets, for intra-list diversity (nil: no diversity).
+    /// - Parameters:
+    ///   - model: a model trained on `split.train`.
+    ///   - split: the train part (seen items) and the held-out positives.
+    ///   - genres: the items' genre sets, for intra-list diversity (nil: no diversity).
+    ///   - progress: advanced by users scored (its total is set here).
     public func evaluate<M: Recommender>(_ model: M, split: Split, genres: ItemGenres? = nil,
                                          progress: ProgressReporter? = nil) -> RankingMetrics {
         evaluate(model, train: split.train, test: split.test, genres: genres, progress: progress)
@@ -56,8 +59,12 @@ public struct FullRankingProtocol: Sendable {
     /// train positives).
     ///
     /// Users with no positive in `test` are skipped and counted in `usersSkipped`.
-    /// - Parameter genres: the items' genre sets, for intra-list diversity (nil: `diversity` stays nil).
-    /// - Parameter progress: advanced by users scored (its total is set here).
+    /// - Parameters:
+    ///   - model: a model trained on `train`.
+    ///   - train: the ratings the model learnt from; every one counts as seen.
+    ///   - test: the held-out ratings; its positives are the relevant items.
+    ///   - genres: the items' genre sets, for intra-list diversity (nil: `diversity` stays nil).
+    ///   - progress: advanced by users scored (its total is set here).
     /// - Precondition: `train` and `test` share id maps, and the model scores `train.itemCount` items.
     public func evaluate<M: Recommender>(_ model: M, train: Interactions, test: Interactions, genres: ItemGenres? = nil,
                                          progress: ProgressReporter? = nil) -> RankingMetrics {
@@ -87,7 +94,11 @@ public struct FullRankingProtocol: Sendable {
     ///
     /// Items scored -inf or NaN are never recommended, so a list is shorter than K when fewer items are
     /// left. Ties go to the smaller item index.
-    /// - Parameter progress: advanced by users scored (its total is set here).
+    /// - Parameters:
+    ///   - model: the scorer.
+    ///   - users: dense user indices, in the order of the lists returned.
+    ///   - seen: users × items; a user's row is never recommended back.
+    ///   - progress: advanced by users scored (its total is set here).
     /// - Complexity: O(users · items · log K) plus the model's scoring.
     public func recommendations<M: Recommender>(_ model: M, users: [Int], excluding seen: CSRMatrix,
                                                 progress: ProgressReporter? = nil) -> TopKLists {

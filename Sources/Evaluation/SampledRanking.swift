@@ -84,13 +84,20 @@ public struct SampledRankingProtocol: Sendable {
     }
 
     /// Evaluates `model` (trained on `split.train`) against `split.test`.
-    /// - Parameter progress: advanced by users scored (its total is set here).
+    /// - Parameters:
+    ///   - model: a model trained on `split.train`.
+    ///   - split: use `Split.leaveLast(_:count: 1)` for the paper's setting.
+    ///   - progress: advanced by users scored (its total is set here).
     public func evaluate<M: Recommender>(_ model: M, split: Split, progress: ProgressReporter? = nil) -> SampledMetrics {
         evaluate(model, train: split.train, test: split.test, progress: progress)
     }
 
     /// Evaluates `model` on the cases drawn from `train` and `test`.
-    /// - Parameter progress: advanced by users scored (its total is set here).
+    /// - Parameters:
+    ///   - model: a model trained on `train`.
+    ///   - train: the training ratings (never sampled as negatives).
+    ///   - test: the held-out ratings; each user's latest positive is ranked.
+    ///   - progress: advanced by users scored (its total is set here).
     public func evaluate<M: Recommender>(_ model: M, train: Interactions, test: Interactions,
                                          progress: ProgressReporter? = nil) -> SampledMetrics {
         precondition(model.itemCount == train.itemCount, "model scores \(model.itemCount) items, data has \(train.itemCount)")
@@ -161,7 +168,10 @@ public struct SampledRankingProtocol: Sendable {
     }
 
     /// The 1-based rank of each case's held-out item among its candidates (ties count against it).
-    /// - Parameter progress: advanced by cases scored (its total is set here).
+    /// - Parameters:
+    ///   - model: the scorer.
+    ///   - cases: from ``cases(train:test:)``.
+    ///   - progress: advanced by cases scored (its total is set here).
     public func ranks<M: Recommender>(_ model: M, cases: [Case], progress: ProgressReporter? = nil) -> [Int] {
         let itemCount = model.itemCount, batchSize = self.batchSize
         guard !cases.isEmpty else { return [] }
