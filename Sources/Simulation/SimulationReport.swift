@@ -92,6 +92,11 @@ public struct SimulationReport: Codable, Sendable, Equatable {
     public struct Offline: Codable, Sendable, Equatable {
         public var ndcg: Double
         public var hitRate: Double
+
+        public init(ndcg: Double, hitRate: Double) {
+            self.ndcg = ndcg
+            self.hitRate = hitRate
+        }
     }
 
     /// Offline and online orders side by side.
