@@ -188,7 +188,12 @@ public typealias BarSeries = ValueSeries
 
 /// How a line is stroked.
 public enum StrokeStyle: Sendable, Equatable {
-    case solid, dashed, dotted
+    /// A continuous line.
+    case solid
+    /// Dashes (also what a series gets when its colour repeats the palette, to tell it apart).
+    case dashed
+    /// Dots.
+    case dotted
 }
 
 /// How a line joins its points.

@@ -3,7 +3,9 @@
 ///
 /// Used both ways: users × items (CSR) and, transposed, items × users (the CSC view).
 public struct CSRMatrix: Sendable, Equatable {
+    /// The number of rows (users in the CSR view, items in the CSC view).
     public let rows: Int
+    /// The number of columns (column indices are in `0..<columns`).
     public let columns: Int
     /// `rows + 1` offsets into the entry arrays; row `r` is `rowStart[r]..<rowStart[r+1]`.
     ///
@@ -31,6 +33,8 @@ public struct CSRMatrix: Sendable, Equatable {
     @inlinable
     public func count(ofRow r: Int) -> Int { rowStart[r + 1] - rowStart[r] }
 
+    /// A matrix over arrays already in CSR form (rows sorted by column, as `_checkInvariants()` checks).
+    /// - Precondition: `rowStart.count == rows + 1`; the three entry arrays have one length.
     public init(rows: Int, columns: Int, rowStart: [Int], columnIndex: [Int32], values: [Float], timestamps: [Int64]) {
         self.init(rows: rows, columns: columns, rowStart: DenseColumn(rowStart), columnIndex: DenseColumn(columnIndex),
                   values: DenseColumn(values), timestamps: DenseColumn(timestamps))
@@ -99,6 +103,7 @@ public struct CSRMatrix: Sendable, Equatable {
     public func transposed() -> CSRMatrix { transposedInParallel() }
 
     /// The entries for which `keep(value)` holds, same shape.
+    /// - Complexity: O(rows + nnz).
     public func filtered(_ keep: (Float) -> Bool) -> CSRMatrix {
         var start = [Int](repeating: 0, count: rows + 1)
         var cols: [Int32] = [], vals: [Float] = [], times: [Int64] = []

@@ -13,6 +13,7 @@ public struct Movie: Sendable, Equatable, Codable {
     /// The Movie Database id, when the dataset links it (`links.csv`).
     public let tmdbId: Int?
 
+    /// A movie as the movies file (and `links.csv`) describes it.
     public init(id: Int32, title: String, year: Int?, genres: [String], imdbId: Int? = nil, tmdbId: Int? = nil) {
         self.id = id
         self.title = title
@@ -38,9 +39,11 @@ public struct Movie: Sendable, Equatable, Codable {
 
 /// Every movie of a dataset's movies file, by the dataset's own id.
 public struct Catalog: Sendable, Equatable {
+    /// The movies in file order.
     public private(set) var movies: [Movie]
     private var position: [Int32: Int]
 
+    /// A catalogue of `movies` (a repeated id: the later movie is found by ``subscript(_:)``).
     public init(movies: [Movie]) {
         self.movies = movies
         var p = [Int32: Int](minimumCapacity: movies.count)
@@ -48,6 +51,7 @@ public struct Catalog: Sendable, Equatable {
         position = p
     }
 
+    /// The number of movies listed.
     public var count: Int { movies.count }
 
     /// The movie with this dataset id, if the movies file lists it.

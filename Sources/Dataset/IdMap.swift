@@ -19,6 +19,8 @@ public struct IdMap: Sendable, Equatable {
     }
 
     /// Builds a map from ids already sorted ascending and unique.
+    /// - Complexity: O(n), plus O(largest id) memory when the ids are small enough for a direct table
+    ///   (non-negative and below max(2²⁰, 8n)).
     public init(sortedUnique ids: [Int32]) {
         externalIds = ids
         let maxId = Int(ids.last ?? 0)
@@ -57,5 +59,6 @@ public struct IdMap: Sendable, Equatable {
     @inlinable
     public func externalId(of index: Int) -> Int32 { externalIds[index] }
 
+    /// Two maps are equal when they hold the same external ids (the lookup tables follow from them).
     public static func == (lhs: IdMap, rhs: IdMap) -> Bool { lhs.externalIds == rhs.externalIds }
 }

@@ -16,8 +16,11 @@ extension Interactions {
     /// Repeated (user, movie) pairs keep the entry with the latest timestamp (on equal timestamps, the
     /// later line) and are counted.
     /// - Parameters:
-    ///   - users, items: id maps to use (for a test part that must share the train part's indices);
-    ///     nil builds them from the table. Entries with ids absent from a given map are dropped and counted.
+    ///   - table: the ratings, in the dataset's own ids.
+    ///   - threshold: a rating at or above it is a positive.
+    ///   - users: the user id map to use (for a test part that must share the train part's indices); nil
+    ///     builds it from the table. Entries with ids absent from a given map are dropped and counted.
+    ///   - items: the item id map to use, likewise.
     /// - Complexity: O(ratings + users + items), by counting sorts (no comparison sort), in parallel.
     public static func build(
         from table: RatingTable, threshold: Float, users: IdMap? = nil, items: IdMap? = nil

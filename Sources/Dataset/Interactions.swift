@@ -6,7 +6,9 @@ import Support
 /// A rating ≥ `threshold` is a positive. Every rated item counts as *seen*: models never recommend it
 /// back.
 public struct Interactions: Sendable, Equatable {
+    /// The dataset's user ids ↔ dense user indices (the rows of ``byUser``).
     public let users: IdMap
+    /// The dataset's movie ids ↔ dense item indices (the columns of ``byUser``).
     public let items: IdMap
     /// users × items, every rating.
     public let byUser: CSRMatrix
@@ -15,10 +17,21 @@ public struct Interactions: Sendable, Equatable {
     /// Ratings at or above this value are positives.
     public let threshold: Float
 
+    /// The number of users.
     public var userCount: Int { users.count }
+    /// The number of items.
     public var itemCount: Int { items.count }
+    /// The number of ratings, positive or not.
     public var ratingCount: Int { byUser.nonZeroCount }
 
+    /// Interactions over a user × item matrix.
+    /// - Parameters:
+    ///   - users: the user id map (the rows of `byUser`).
+    ///   - items: the item id map (the columns of `byUser`).
+    ///   - byUser: users × items, every rating.
+    ///   - byItem: the transpose of `byUser`, when the caller has it already (computed otherwise, O(nnz)).
+    ///   - threshold: the rating at or above which an entry is a positive.
+    /// - Precondition: `byUser` is `users.count` × `items.count`.
     public init(users: IdMap, items: IdMap, byUser: CSRMatrix, byItem: CSRMatrix? = nil, threshold: Float) {
         precondition(byUser.rows == users.count && byUser.columns == items.count)
         self.users = users
@@ -34,7 +47,7 @@ public struct Interactions: Sendable, Equatable {
         return byUser.filtered { $0 >= t }
     }
 
-    /// Number of positives.
+    /// Number of positives (counted on every core for large matrices).
     public var positiveCount: Int {
         let t = threshold
         return byUser.values.withUnsafeBufferPointer { values in

@@ -7,6 +7,7 @@ public struct MD5: Sendable {
     private var pending = [UInt8]()
     private var length: UInt64 = 0
 
+    /// A digest of no bytes yet.
     public init() { pending.reserveCapacity(64) }
 
     /// Feeds more bytes.

@@ -59,6 +59,7 @@ public struct LoadOptions: Sendable, Equatable {
     /// Read the text files even when a current cache exists (the cache is rewritten).
     public var ignoreCache = false
 
+    /// Options with the CLI's defaults (threshold 4.0, stop at the first bad line, no cache).
     public init(threshold: Float = 4.0, skipBadLines: Bool = false, cacheDirectory: URL? = nil, ignoreCache: Bool = false) {
         self.threshold = threshold
         self.skipBadLines = skipBadLines
@@ -69,6 +70,7 @@ public struct LoadOptions: Sendable, Equatable {
 
 /// Counts of what ingestion read; the shape of `marquee ingest --json`.
 public struct IngestReport: Sendable, Equatable, Codable {
+    /// The layout read.
     public var format: DatasetFormat
     /// Distinct users in the ratings.
     public var users = 0
@@ -103,6 +105,7 @@ public struct IngestReport: Sendable, Equatable, Codable {
         case ratingLines = "rating_lines", tags, seconds, fromCache = "from_cache"
     }
 
+    /// An all-zero report for `format`.
     public init(format: DatasetFormat) { self.format = format }
 
     /// What makes this dataset degenerate, for a front end to print (empty when it is sound).
@@ -118,11 +121,16 @@ public struct IngestReport: Sendable, Equatable, Codable {
 
 /// A MovieLens dataset read as implicit feedback: interactions, catalogue and what was read.
 public struct MovieLensDataset: Sendable {
+    /// The layout the folder holds.
     public let format: DatasetFormat
+    /// Every kept rating, as implicit feedback.
     public let interactions: Interactions
+    /// The movies file.
     public let catalog: Catalog
+    /// What was read, kept, dropped and how long it took.
     public internal(set) var report: IngestReport
 
+    /// A dataset from parts already read (tests, splits supplied as files).
     public init(format: DatasetFormat, interactions: Interactions, catalog: Catalog, report: IngestReport) {
         self.format = format
         self.interactions = interactions
@@ -131,6 +139,7 @@ public struct MovieLensDataset: Sendable {
     }
 
     /// The format of the dataset in `directory`, from the files it holds.
+    /// - Throws: `DatasetError.missingDirectory`, or `.unknownFormat` listing what the folder holds.
     public static func detectFormat(in directory: URL) throws -> DatasetFormat {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -147,8 +156,11 @@ public struct MovieLensDataset: Sendable {
     /// times, same threshold and skipBadLines, same reader version) is loaded instead of the text files;
     /// otherwise the text files are parsed and the cache is (re)written. A damaged cache is reported on
     /// standard error and rebuilt.
-    /// - Parameter progress: advanced by the bytes of the ratings file parsed (its total is set here);
-    ///   untouched when the cache is loaded (a fraction of a second).
+    /// - Parameters:
+    ///   - directory: the dataset folder.
+    ///   - options: threshold, bad-line policy and cache folder.
+    ///   - progress: advanced by the bytes of the ratings file parsed (its total is set here);
+    ///     untouched when the cache is loaded (a fraction of a second).
     /// - Throws: `DatasetError` naming the file, line and problem.
     public static func load(from directory: URL, options: LoadOptions = LoadOptions(),
                             progress: ProgressReporter? = nil) throws -> MovieLensDataset {

@@ -33,6 +33,7 @@ public struct Split: Sendable, Equatable {
             }
         }
 
+        /// The kind and its parameters in words, for reports.
         public var description: String {
             switch self {
             case let .random(f, seed): return "random (test fraction \(f), seed \(seed))"
@@ -48,10 +49,13 @@ public struct Split: Sendable, Equatable {
     public let train: Interactions
     /// Held-out positives.
     public let test: Interactions
+    /// How the ratings were partitioned.
     public let kind: Kind
     /// Test positives dropped by the split's rules (time split: users with no positive before the cut).
     public let droppedTestPositives: Int
 
+    /// A split from its two parts.
+    /// - Precondition: `train` and `test` share id maps.
     public init(train: Interactions, test: Interactions, kind: Kind, droppedTestPositives: Int = 0) {
         precondition(train.users == test.users && train.items == test.items, "train and test must share id maps")
         self.train = train
@@ -70,12 +74,18 @@ public struct Split: Sendable, Equatable {
 
 /// Everything that can be wrong with the parameters of a split.
 public enum SplitError: Error, CustomStringConvertible, Equatable {
+    /// A random split's test fraction outside (0, 1).
     case fractionOutOfRange(Double)
+    /// A leave-last count below 1.
     case countNotPositive(Int)
+    /// A negative user sample size for leave-last-sample.
     case userCountNegative(Int)
+    /// A time split's quantile outside (0, 1).
     case quantileOutOfRange(Double)
+    /// A supplied train file with no ratings.
     case emptyTrain(path: String)
 
+    /// The parameter, its allowed range and the value given.
     public var description: String {
         switch self {
         case let .fractionOutOfRange(f): return "test fraction must be in (0, 1), got \(f)"

@@ -5,6 +5,7 @@ public enum SynthError: Error, CustomStringConvertible, Equatable {
     /// Writing an output file failed.
     case writeFailed(path: String, reason: String)
 
+    /// The reason, prefixed with the path when a file is involved.
     public var description: String {
         switch self {
         case let .impossibleShape(reason): return "cannot generate this shape: \(reason)"

@@ -26,10 +26,14 @@ import Support
 public struct SyntheticMovieLens: Sendable {
     /// How many users, movies and ratings to generate.
     public struct Shape: Sendable, Equatable, Codable {
+        /// Users to generate (ids 1…users).
         public var users: Int
+        /// Movies to generate.
         public var movies: Int
+        /// Ratings to generate in total (at least 20 per user; see ``SyntheticMovieLens/validate()``).
         public var ratings: Int
 
+        /// A shape (checked by ``SyntheticMovieLens/validate()``, not here).
         public init(users: Int, movies: Int, ratings: Int) {
             self.users = users
             self.movies = movies
@@ -48,7 +52,9 @@ public struct SyntheticMovieLens: Sendable {
         public let movieGroup: [Int32: Int]
     }
 
+    /// The counts to generate.
     public var shape: Shape
+    /// The seed every random choice derives from.
     public var seed: UInt64
     /// Number of latent taste clusters (and movie groups).
     public var clusters: Int
@@ -61,6 +67,7 @@ public struct SyntheticMovieLens: Sendable {
     static let firstTimestamp: Int64 = 789_652_009
     static let lastTimestamp: Int64 = 1_427_784_002
 
+    /// A generator of `shape` from `seed`.
     /// - Parameters:
     ///   - shape: counts to generate (default: ML-20M's).
     ///   - seed: fixes every random choice.
@@ -102,6 +109,7 @@ public struct SyntheticMovieLens: Sendable {
     }
 
     /// The clusters and movie groups this seed and shape plant (computed without writing anything).
+    /// - Throws: `SynthError.impossibleShape`, as ``validate()``.
     public func truth() throws -> Truth {
         try validate()
         let plan = Plan(self)
@@ -114,6 +122,7 @@ public struct SyntheticMovieLens: Sendable {
     /// they are written into a staging folder beside it that is swapped in when complete
     /// (`AtomicDirectory`); other files already in `directory` are kept.
     /// - Parameters:
+    ///   - directory: the output folder.
     ///   - threads: worker threads (the output does not depend on it).
     ///   - progress: advanced by the number of ratings written.
     /// - Returns: counts and statistics of what was written.
@@ -165,20 +174,27 @@ public struct SyntheticMovieLens: Sendable {
 
 /// What `SyntheticMovieLens.write` produced.
 public struct SyntheticMovieLensSummary: Sendable, Equatable, Codable {
+    /// Users written.
     public var users = 0
+    /// Movies in `movies.csv`.
     public var movies = 0
+    /// Ratings written.
     public var ratings = 0
     /// Movies with at least one rating.
     public var moviesRated = 0
+    /// The fewest ratings of one user (at least 20).
     public var minRatingsPerUser = 0
+    /// The median ratings per user.
     public var medianRatingsPerUser = 0
+    /// The most ratings of one user.
     public var maxRatingsPerUser = 0
     /// Fraction of ratings ≥ 4.0.
     public var fractionAtLeast4 = 0.0
     /// Ratings of the most rated movie over all ratings.
     public var topMovieShare = 0.0
+    /// Latent taste clusters planted.
     public var clusters = 0
-    /// Size of `ratings.csv`.
+    /// Size of `ratings.csv`, in bytes.
     public var ratingsBytes = 0
     /// Wall time, in seconds.
     public var seconds = 0.0
@@ -190,5 +206,6 @@ public struct SyntheticMovieLensSummary: Sendable, Equatable, Codable {
         case ratingsBytes = "ratings_bytes", seconds
     }
 
+    /// All zeros (filled in by ``SyntheticMovieLens/write(to:threads:progress:)``).
     public init() {}
 }

@@ -184,7 +184,9 @@ extension Catalog {
 
 /// A title that names no movie, or several.
 public enum TitleLookupError: Error, CustomStringConvertible, Equatable {
+    /// The text fits several different movies (listed so the person can add the year or `#ID`).
     case ambiguous(String, candidates: [Movie])
+    /// No movie fits; the closest titles, maybe none.
     case notFound(String, closeMatches: [Movie])
 
     public var description: String {

@@ -38,6 +38,7 @@ public struct BeyondAccuracyMetrics: Sendable, Equatable, Codable {
     /// Users with a non-empty list (the averages are over these).
     public var usersMeasured = 0
 
+    /// All zeros, no diversity.
     public init() {}
 
     enum CodingKeys: String, CodingKey {

@@ -14,7 +14,8 @@ public enum Concentration {
         gini(ascending: values.sorted())
     }
 
-    /// The Gini index of values already sorted ascending.
+    /// The Gini index of values already sorted ascending (the formula of ``gini(_:)`` without the sort).
+    /// - Complexity: O(n).
     public static func gini(ascending sorted: [Double]) -> Double {
         let n = sorted.count
         guard n > 0 else { return 0 }
@@ -34,6 +35,7 @@ public enum Concentration {
         /// Cumulative share of the total, 0…1.
         public var share: Double
 
+        /// A point at item share `items` holding `share` of the total.
         public init(items: Double, share: Double) {
             self.items = items
             self.share = share

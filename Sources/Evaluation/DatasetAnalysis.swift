@@ -27,7 +27,9 @@ public struct DatasetAnalysis: Sendable, Equatable, Codable {
     /// Ratings per half star: `rating` is the bin's centre (0.5, 1, …, 5), each rating rounded to the
     /// nearest half star.
     public struct RatingBin: Sendable, Equatable, Codable {
+        /// The bin's centre, in stars (a multiple of 0.5).
         public var rating: Double
+        /// Ratings in the bin.
         public var count: Int
     }
     /// Every half star from the lowest to the highest rating present.
@@ -50,8 +52,11 @@ public struct DatasetAnalysis: Sendable, Equatable, Codable {
 
     /// Users whose positive count falls in `lower..<upper` (powers of two).
     public struct ActivityBin: Sendable, Equatable, Codable {
+        /// The smallest positive count in the bin (a power of two).
         public var lower: Int
+        /// One past the largest count in the bin (`2 · lower`).
         public var upper: Int
+        /// Users in the bin.
         public var users: Int
     }
     /// Positives per user on log bins [1, 2), [2, 4), [4, 8), … up to the most active user.
@@ -69,12 +74,14 @@ public struct DatasetAnalysis: Sendable, Equatable, Codable {
         public var month: String
         /// The first second of the month (Unix time).
         public var start: Int64
+        /// Positives whose timestamp falls in the month.
         public var positives: Int
     }
     /// Every month from the first positive's to the last's, empty months included.
     public var positivesPerMonth: [MonthCount]
-    /// Earliest and latest rating (Unix seconds; nil without ratings).
+    /// Earliest rating (Unix seconds; nil without ratings).
     public var firstTimestamp: Int64?
+    /// Latest rating (Unix seconds; nil without ratings).
     public var lastTimestamp: Int64?
 
     /// The time split's cut.
@@ -86,14 +93,19 @@ public struct DatasetAnalysis: Sendable, Equatable, Codable {
         /// Positives after the cut.
         public var positivesAfter: Int
     }
+    /// The time split's cut (nil unless a quantile was given).
     public var timeCut: TimeCut?
 
     /// Movies and positives per genre (from the catalogue), most positives first.
     public struct GenreCount: Sendable, Equatable, Codable {
+        /// The genre name as the catalogue spells it.
         public var genre: String
+        /// Rated movies of the genre.
         public var movies: Int
+        /// Positives of those movies (a movie with several genres counts in each).
         public var positives: Int
     }
+    /// Every genre of a rated movie, most positives first (ties by name; empty without a catalogue).
     public var genres: [GenreCount]
 
     enum CodingKeys: String, CodingKey {

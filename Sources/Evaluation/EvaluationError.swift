@@ -5,6 +5,7 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable {
     /// No user has a held-out positive, so there is nothing to rank.
     case noTestUser(split: String)
 
+    /// A sentence naming the model or split and what to change.
     public var description: String {
         switch self {
         case let .modelShape(name, items, expected):

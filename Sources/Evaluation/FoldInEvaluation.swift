@@ -11,13 +11,19 @@ import Support
 public struct FoldInEvaluation: Sendable {
     /// What the two passes gave.
     public struct Result: Sendable, Equatable, Encodable {
+        /// The model served (`als`, `gmf`, `neumf`).
         public var model: String
+        /// Mean NDCG@K of the trained users' lists.
         public var ndcgTrained: Double
+        /// Mean NDCG@K of the same users folded in from their training likes.
         public var ndcgFolded: Double
+        /// Mean Recall@K of the trained users' lists.
         public var recallTrained: Double
+        /// Mean Recall@K of the folded-in lists.
         public var recallFolded: Double
         /// Mean wall time of one fold-in `recommend` call, in milliseconds.
         public var foldedMeanMs: Double
+        /// Users served (with a positive in both test and training).
         public var users: Int
 
         enum CodingKeys: String, CodingKey {
@@ -31,11 +37,13 @@ public struct FoldInEvaluation: Sendable {
     public var k: Int
     /// Serve at most this many test users, evenly spaced (nil: all).
     public var maxUsers: Int?
+    /// An evaluation at cut-off `k` over at most `maxUsers` users.
     public init(k: Int = 10, maxUsers: Int? = nil) {
         self.k = k
         self.maxUsers = maxUsers
     }
 
+    /// Serves every test user who has training likes twice, trained and folded in, and scores both lists.
     /// - Parameters:
     ///   - pipeline: trained on the train part (its `training`).
     ///   - test: held-out positives, with the same id maps.

@@ -5,6 +5,7 @@ import Support
 
 /// Top-K lists of many users, stored flat: `k` slots per user, unused slots (lists shorter than K) are -1.
 public struct TopKLists: Sendable, Equatable {
+    /// Slots per user (the K the lists were cut at).
     public let k: Int
     /// The users the lists belong to (dense indices), in order.
     public let users: [Int]
@@ -34,6 +35,7 @@ public struct FullRankingProtocol: Sendable {
     /// Worker threads.
     public var threads: Int
 
+    /// - Precondition: `k`, `batchSize` and `threads` are all ≥ 1.
     public init(k: Int = 10, batchSize: Int = 64, threads: Int = Threads.count) {
         precondition(k >= 1 && batchSize >= 1 && threads >= 1)
         self.k = k
@@ -42,8 +44,11 @@ public struct FullRankingProtocol: Sendable {
     }
 
     /// Evaluates `model` (trained on `split.train`) against `split.test`.
-    /// - Parameter progress: advanced by users scored (its total is set here).
-    /// - Parameter genres: the items' genre sets, for intra-list diversity (nil: no diversity).
+    /// - Parameters:
+    ///   - model: a model trained on `split.train`.
+    ///   - split: the train part (seen items) and the held-out positives.
+    ///   - genres: the items' genre sets, for intra-list diversity (nil: no diversity).
+    ///   - progress: advanced by users scored (its total is set here).
     public func evaluate<M: Recommender>(_ model: M, split: Split, genres: ItemGenres? = nil,
                                          progress: ProgressReporter? = nil) -> RankingMetrics {
         evaluate(model, train: split.train, test: split.test, genres: genres, progress: progress)
@@ -54,8 +59,12 @@ public struct FullRankingProtocol: Sendable {
     /// train positives).
     ///
     /// Users with no positive in `test` are skipped and counted in `usersSkipped`.
-    /// - Parameter genres: the items' genre sets, for intra-list diversity (nil: `diversity` stays nil).
-    /// - Parameter progress: advanced by users scored (its total is set here).
+    /// - Parameters:
+    ///   - model: a model trained on `train`.
+    ///   - train: the ratings the model learnt from; every one counts as seen.
+    ///   - test: the held-out ratings; its positives are the relevant items.
+    ///   - genres: the items' genre sets, for intra-list diversity (nil: `diversity` stays nil).
+    ///   - progress: advanced by users scored (its total is set here).
     /// - Precondition: `train` and `test` share id maps, and the model scores `train.itemCount` items.
     public func evaluate<M: Recommender>(_ model: M, train: Interactions, test: Interactions, genres: ItemGenres? = nil,
                                          progress: ProgressReporter? = nil) -> RankingMetrics {
@@ -85,7 +94,11 @@ public struct FullRankingProtocol: Sendable {
     ///
     /// Items scored -inf or NaN are never recommended, so a list is shorter than K when fewer items are
     /// left. Ties go to the smaller item index.
-    /// - Parameter progress: advanced by users scored (its total is set here).
+    /// - Parameters:
+    ///   - model: the scorer.
+    ///   - users: dense user indices, in the order of the lists returned.
+    ///   - seen: users × items; a user's row is never recommended back.
+    ///   - progress: advanced by users scored (its total is set here).
     /// - Complexity: O(users · items · log K) plus the model's scoring.
     public func recommendations<M: Recommender>(_ model: M, users: [Int], excluding seen: CSRMatrix,
                                                 progress: ProgressReporter? = nil) -> TopKLists {

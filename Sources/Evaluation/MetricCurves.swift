@@ -60,6 +60,7 @@ extension FullRankingProtocol {
     /// NDCG@K and Recall@K for K = 1…`maxK` of `model` on the positives of `test`, never recommending an
     /// item of `train` (the lists of `recommendations(_:users:excluding:)` at K = `maxK`).
     /// - Precondition: `maxK` ≥ 1; `train` and `test` share id maps.
+    /// - Complexity: O(users · items · log maxK) plus the model's scoring.
     public func curves<M: Recommender>(_ model: M, train: Interactions, test: Interactions, maxK: Int,
                                        progress: ProgressReporter? = nil) -> MetricCurves {
         precondition(maxK >= 1)

@@ -16,13 +16,20 @@ import Foundation
 ///
 /// Catalog coverage@K is a property of all users' lists together (see `RankingMetrics.coverage`).
 public struct UserMetrics: Sendable, Equatable {
+    /// Precision@K = hits / K, in [0, 1].
     public var precision: Double
+    /// Recall@K = hits / |rel|, in [0, 1].
     public var recall: Double
+    /// NDCG@K = DCG / IDCG with binary gain, in [0, 1].
     public var ndcg: Double
+    /// 1 when at least one relevant item is in the list, else 0.
     public var hitRate: Double
+    /// Average precision at K (the user's term of MAP@K), in [0, 1].
     public var averagePrecision: Double
+    /// 1 / rank of the first hit, 0 without a hit (the user's term of MRR@K).
     public var reciprocalRank: Double
 
+    /// Metrics given directly (tests and decoded reports); ``init(recommended:relevant:k:)`` computes them.
     public init(precision: Double, recall: Double, ndcg: Double, hitRate: Double, averagePrecision: Double, reciprocalRank: Double) {
         self.precision = precision
         self.recall = recall
@@ -87,9 +94,13 @@ public struct UserMetrics: Sendable, Equatable {
 /// Encoded as one flat object: the ranking metrics, then `arp`, `gini`, `tail_share`, `novelty`,
 /// `diversity`, `head_items` and `users_measured` when `beyondAccuracy` is set.
 public struct RankingMetrics: Sendable, Equatable, Codable {
+    /// Mean Precision@K over the evaluated users.
     public var precision = 0.0
+    /// Mean Recall@K.
     public var recall = 0.0
+    /// Mean NDCG@K.
     public var ndcg = 0.0
+    /// HR@K: the share of users with at least one hit in their top K.
     public var hitRate = 0.0
     /// MAP@K: the mean of the users' average precision.
     public var map = 0.0
@@ -105,6 +116,7 @@ public struct RankingMetrics: Sendable, Equatable, Codable {
     /// where a protocol does not measure them.
     public var beyondAccuracy: BeyondAccuracyMetrics? = nil
 
+    /// All zeros, no users.
     public init() {}
 
     /// What makes these figures degenerate, for a front end to print (empty when they are sound).
@@ -117,6 +129,8 @@ public struct RankingMetrics: Sendable, Equatable, Codable {
         case usersEvaluated = "users_evaluated", usersSkipped = "users_skipped"
     }
 
+    /// Decodes the flat object ``encode(to:)`` writes; `beyondAccuracy` is read when `arp` is present.
+    /// - Throws: `DecodingError` when a ranking key is missing or has the wrong type.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         precision = try c.decode(Double.self, forKey: .precision)
@@ -132,6 +146,8 @@ public struct RankingMetrics: Sendable, Equatable, Codable {
         beyondAccuracy = beyond.contains(.arp) ? try BeyondAccuracyMetrics(from: decoder) : nil
     }
 
+    /// Encodes one flat object: the ranking metrics under snake_case keys (`hit_rate`, `users_evaluated`,
+    /// …), then the beyond-accuracy keys beside them when measured.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(precision, forKey: .precision)

@@ -12,9 +12,13 @@ public struct RetrievalLossRow: Sendable, Equatable, Encodable {
     public var ef: Int?
     /// N: candidates asked of the first stage.
     public var candidates: Int
+    /// Mean NDCG@K with exact candidates.
     public var ndcgExact: Double
+    /// Mean NDCG@K with HNSW candidates at this `ef` (nil for an exact-only row).
     public var ndcgHNSW: Double?
+    /// Mean Recall@K with exact candidates.
     public var recallExact: Double
+    /// Mean Recall@K with HNSW candidates (nil for an exact-only row).
     public var recallHNSW: Double?
     /// 1 − NDCG(hnsw) / NDCG(exact): the relative ranking quality the approximate index gives away.
     public var ndcgLoss: Double?
@@ -24,9 +28,11 @@ public struct RetrievalLossRow: Sendable, Equatable, Encodable {
     /// Mean and 99th-percentile wall time of one `recommend` call with HNSW candidates (exact for an
     /// exact-only row), in milliseconds.
     public var meanMs: Double
+    /// The 99th percentile (nearest rank) of the same calls, in milliseconds.
     public var p99Ms: Double
-    /// The same for exact candidates.
+    /// Mean wall time of one `recommend` call with exact candidates, in milliseconds.
     public var exactMeanMs: Double
+    /// The 99th percentile of the same, in milliseconds.
     public var exactP99Ms: Double
     /// Users scored (those with a positive in test).
     public var users: Int
@@ -48,6 +54,7 @@ public struct RetrievalLossEvaluation: Sendable {
     public var k: Int
     /// Serve at most this many test users, evenly spaced (nil: all).
     public var maxUsers: Int?
+    /// An evaluation at cut-off `k` over at most `maxUsers` users.
     public init(k: Int = 10, maxUsers: Int? = nil) {
         self.k = k
         self.maxUsers = maxUsers
@@ -81,6 +88,8 @@ public struct RetrievalLossEvaluation: Sendable {
         return Pass(metrics: metrics, candidates: candidates, milliseconds: times)
     }
 
+    /// Serves the same test users through the exact pipeline, then through the HNSW pipeline at each `ef`,
+    /// on one thread with each call timed.
     /// - Parameters:
     ///   - exact: the pipeline with exact candidates (its `training` is the train part).
     ///   - hnsw: the pipeline with HNSW candidates at a given `ef`, one per entry of `efValues`.

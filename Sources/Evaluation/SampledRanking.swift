@@ -19,6 +19,7 @@ public struct SampledMetrics: Sendable, Equatable, Codable {
     /// Users who had fewer unrated movies than `negativesRequested` and were ranked among all of them.
     public var usersWithFewerNegatives = 0
 
+    /// All zeros, no users.
     public init() {}
 
     /// What makes these figures degenerate, for a front end to print (empty when they are sound).
@@ -51,12 +52,18 @@ public struct SampledMetrics: Sendable, Equatable, Codable {
 /// - rank = 1 + number of negatives scoring **at least** as high as the held-out item: a tie counts
 ///   against the model, so a constant scorer gets HR 0 rather than 1.
 public struct SampledRankingProtocol: Sendable {
+    /// Sampled negatives per user (100 in the paper; 0 ranks the held-out item alone, so HR is 1).
     public var negatives: Int
+    /// The cut-off K of HR@K and NDCG@K.
     public var k: Int
+    /// The seed of every user's negative sample.
     public var seed: UInt64
+    /// Users scored per `scores(forUsers:into:)` call.
     public var batchSize: Int
+    /// Worker threads (the result does not depend on them).
     public var threads: Int
 
+    /// - Precondition: `negatives` ≥ 0; `k`, `batchSize` and `threads` ≥ 1.
     public init(negatives: Int = 100, k: Int = 10, seed: UInt64 = 42, batchSize: Int = 64, threads: Int = Threads.count) {
         precondition(negatives >= 0 && k >= 1 && batchSize >= 1 && threads >= 1)
         self.negatives = negatives
@@ -68,19 +75,29 @@ public struct SampledRankingProtocol: Sendable {
 
     /// One user's held-out item and sampled negatives.
     public struct Case: Sendable, Equatable {
+        /// The dense user index.
         public let user: Int
+        /// The dense index of the user's latest test positive.
         public let heldOut: Int32
+        /// Dense indices of items the user never rated, in draw order (no repeats).
         public let negatives: [Int32]
     }
 
     /// Evaluates `model` (trained on `split.train`) against `split.test`.
-    /// - Parameter progress: advanced by users scored (its total is set here).
+    /// - Parameters:
+    ///   - model: a model trained on `split.train`.
+    ///   - split: use `Split.leaveLast(_:count: 1)` for the paper's setting.
+    ///   - progress: advanced by users scored (its total is set here).
     public func evaluate<M: Recommender>(_ model: M, split: Split, progress: ProgressReporter? = nil) -> SampledMetrics {
         evaluate(model, train: split.train, test: split.test, progress: progress)
     }
 
     /// Evaluates `model` on the cases drawn from `train` and `test`.
-    /// - Parameter progress: advanced by users scored (its total is set here).
+    /// - Parameters:
+    ///   - model: a model trained on `train`.
+    ///   - train: the training ratings (never sampled as negatives).
+    ///   - test: the held-out ratings; each user's latest positive is ranked.
+    ///   - progress: advanced by users scored (its total is set here).
     public func evaluate<M: Recommender>(_ model: M, train: Interactions, test: Interactions,
                                          progress: ProgressReporter? = nil) -> SampledMetrics {
         precondition(model.itemCount == train.itemCount, "model scores \(model.itemCount) items, data has \(train.itemCount)")
@@ -102,6 +119,9 @@ public struct SampledRankingProtocol: Sendable {
     }
 
     /// The held-out item and sampled negatives of every user with a positive in `test`, by user index.
+    /// - Precondition: `train` and `test` share id maps.
+    /// - Complexity: O(ratings + users · negatives) expected, O(items) per user whose unrated items are
+    ///   fewer than twice `negatives` (those are listed and shuffled instead of rejection-sampled).
     public func cases(train: Interactions, test: Interactions) -> [Case] {
         precondition(train.users == test.users && train.items == test.items, "train and test must share id maps")
         let itemCount = train.itemCount
@@ -148,7 +168,10 @@ public struct SampledRankingProtocol: Sendable {
     }
 
     /// The 1-based rank of each case's held-out item among its candidates (ties count against it).
-    /// - Parameter progress: advanced by cases scored (its total is set here).
+    /// - Parameters:
+    ///   - model: the scorer.
+    ///   - cases: from ``cases(train:test:)``.
+    ///   - progress: advanced by cases scored (its total is set here).
     public func ranks<M: Recommender>(_ model: M, cases: [Case], progress: ProgressReporter? = nil) -> [Int] {
         let itemCount = model.itemCount, batchSize = self.batchSize
         guard !cases.isEmpty else { return [] }

@@ -1,11 +1,19 @@
 /// Partial selection of the `k` largest scores, by a bounded min-heap.
 ///
 /// Ties are broken by the smaller index so results are deterministic.
+///
+/// - Complexity: O(log k) per ``push(_:_:)``, so selecting from `n` scores costs O(n log k) time and O(k)
+///   memory; ``sorted()`` is O(k log k).
 public struct TopK: Sendable {
+    /// The number of candidates kept (never negative; 0 keeps nothing).
     public let k: Int
+    /// The kept indices in heap order (not sorted; the worst kept candidate is first). Use ``sorted()``
+    /// for a ranking.
     public private(set) var indices: [Int32]
+    /// The scores of ``indices``, in the same heap order.
     public private(set) var scores: [Float]
 
+    /// An empty selection that keeps the `k` best candidates (a negative `k` is treated as 0).
     public init(k: Int) {
         self.k = max(0, k)
         indices = []
@@ -23,7 +31,8 @@ public struct TopK: Sendable {
         s1 < s2 || (s1 == s2 && i1 > i2)
     }
 
-    /// Offers a candidate.
+    /// Offers a candidate: kept when fewer than ``k`` are held or when it beats the worst kept one
+    /// (a higher score, or an equal score with a smaller index).
     @inline(__always)
     public mutating func push(_ index: Int32, _ score: Float) {
         guard k > 0 else { return }

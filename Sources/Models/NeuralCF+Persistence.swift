@@ -8,10 +8,13 @@ extension NeuralCF {
 
     /// The `meta` section of a model file: the architecture and how it was trained.
     public struct FileMetadata: Codable, Sendable, Equatable {
+        /// `gmf`, `mlp` or `neumf`.
         public var model: String
+        /// The variant, widths and counts.
         public var architecture: Architecture
         /// `item_factors` · `user_factors` + `output_bias` = the GMF part of the logit (absent for MLP).
         public var hasFactors: Bool
+        /// How it was trained (nil for weights written without training).
         public var training: TrainingInfo?
         /// Where the model came from, when the writer recorded it (absent in older files).
         public var provenance: Provenance?
@@ -23,16 +26,26 @@ extension NeuralCF {
 
     /// Training settings and outcome stored with a model.
     public struct TrainingInfo: Codable, Sendable, Equatable {
+        /// Epochs run.
         public var epochs: Int
+        /// The epoch whose weights were kept (1-based).
         public var bestEpoch: Int
+        /// Samples per Adam step.
         public var batchSize: Int
+        /// Adam's step size.
         public var learningRate: Float
+        /// Negatives per positive.
         public var negatives: Int
+        /// L2 strength λ.
         public var regularization: Float
+        /// The training seed.
         public var seed: UInt64
+        /// The last epoch's mean cross-entropy.
         public var finalLoss: Double?
+        /// The best validation score, when validation ran.
         public var bestValidation: Double?
 
+        /// The record of a training run.
         public init(options: TrainingOptions, report: TrainingReport) {
             epochs = report.epochs.count
             bestEpoch = report.bestEpoch

@@ -26,10 +26,14 @@ extension NeuralCF {
         public var threads = Threads.count
         /// Parts each batch is cut into (the unit of parallel work).
         public var shards = 2
+        /// Adam's first-moment decay β₁.
         public var beta1: Float = 0.9
+        /// Adam's second-moment decay β₂.
         public var beta2: Float = 0.999
+        /// Adam's ε.
         public var epsilon: Float = 1e-8
 
+        /// The paper's settings.
         public init() {}
 
         /// Checks every setting against its range (the limits a front end's flags share); names the problem.
@@ -49,21 +53,27 @@ extension NeuralCF {
 
     /// One epoch's figures.
     public struct EpochRecord: Sendable, Codable, Equatable {
+        /// The epoch's number (1-based).
         public var epoch: Int
         /// Mean binary cross-entropy over the epoch's samples (without the L2 term).
         public var loss: Double
         /// The validation callback's score, when one was given.
         public var validation: Double?
+        /// Wall time of the epoch, in seconds.
         public var seconds: Double
     }
 
     /// What training did.
     public struct TrainingReport: Sendable, Codable, Equatable {
+        /// Every epoch run, in order.
         public var epochs: [EpochRecord] = []
         /// The epoch whose weights were kept (1-based): the best validation score, or the last epoch.
         public var bestEpoch = 0
+        /// The best validation score (nil without validation).
         public var bestValidation: Double?
+        /// Whether training stopped before `epochs` for lack of improvement.
         public var stoppedEarly = false
+        /// Positives plus sampled negatives per epoch.
         public var samplesPerEpoch = 0
     }
 
@@ -76,10 +86,15 @@ extension NeuralCF {
     /// given) scores the model, e.g. NDCG@10 on held-out positives; the best epoch's weights are kept
     /// and training stops after `patience` epochs without improvement.
     /// - Parameters:
+    ///   - architecture: the variant and widths (checked first).
+    ///   - training: the interactions; its positives are learnt, its other ratings are never negatives.
+    ///   - options: epochs, batch, learning rate, negatives, λ, seed, threads.
     ///   - initial: weights to start from (e.g. `NeuralCF(pretrainedGMF:mlp:)`); default: seeded init.
     ///   - progress: advanced by mini-batch steps over all epochs; its `total` (epochs × steps per epoch)
     ///     is set here, so a caller may create it with total 0. Each epoch's loss is a note.
+    ///   - validate: scores the model after each epoch (higher is better); nil keeps the last epoch.
     /// - Returns: the trained model and the report.
+    /// - Throws: `NeuralCFError` for a bad architecture or setting, or data without positives.
     /// - Complexity: O(epochs · positives · (1 + negatives) · cost of one sample).
     public static func train(
         _ architecture: Architecture, on training: Interactions, options: TrainingOptions = TrainingOptions(),

@@ -19,21 +19,30 @@ import Support
 public struct NeuralCF: Recommender {
     /// The variant: `gmf`, `mlp` or `neumf`.
     public enum Kind: String, Codable, Sendable, CaseIterable {
-        case gmf, mlp, neumf
+        /// Generalised matrix factorisation.
+        case gmf
+        /// The multi-layer perceptron over concatenated embeddings.
+        case mlp
+        /// GMF and MLP side by side under one output layer.
+        case neumf
         var hasGMF: Bool { self != .mlp }
         var hasMLP: Bool { self != .gmf }
     }
 
     /// The shape of a model: variant, widths, and how many users and items it knows.
     public struct Architecture: Codable, Sendable, Equatable {
+        /// The variant.
         public var kind: Kind
         /// GMF embedding width (predictive factors of the GMF branch).
         public var factors: Int
         /// MLP tower: `layers[0]` = concatenated embedding width (even), then hidden ReLU widths.
         public var layers: [Int]
+        /// Users (rows of the user embeddings).
         public var userCount: Int
+        /// Items (rows of the item embeddings).
         public var itemCount: Int
 
+        /// An architecture (checked by ``validate()``, not here); the defaults are the paper's.
         public init(kind: Kind, factors: Int = 8, layers: [Int] = [64, 32, 16, 8], userCount: Int, itemCount: Int) {
             self.kind = kind
             self.factors = factors
@@ -115,13 +124,16 @@ public struct NeuralCF: Recommender {
     public var userCount: Int { architecture.userCount }
     public var itemCount: Int { architecture.itemCount }
 
+    /// The variant and widths.
     public let architecture: Architecture
     let layout: DenseLayout
     /// GMF user and item embeddings, row-major `userCount` × `factors` and `itemCount` × `factors`.
     public internal(set) var gmfUser: [Float]
+    /// GMF item embeddings, row-major `itemCount` × `factors` (empty for MLP).
     public internal(set) var gmfItem: [Float]
     /// MLP user and item embeddings, row-major, `layers[0] / 2` wide.
     public internal(set) var mlpUser: [Float]
+    /// MLP item embeddings, row-major `itemCount` × `layers[0] / 2` (empty for GMF).
     public internal(set) var mlpItem: [Float]
     /// Hidden layers' weights and biases, then the output weights and bias (see `DenseLayout`).
     public internal(set) var dense: [Float]
@@ -180,7 +192,11 @@ public struct NeuralCF: Recommender {
 
     /// NeuMF initialised from a trained GMF and a trained MLP, as in the paper (§3.4.1): embeddings and
     /// tower copied, output weights `[α·h_GMF, (1−α)·h_MLP]`, output bias `α·b_GMF + (1−α)·b_MLP`.
-    /// - Parameter alpha: the trade-off between the two pre-trained models (paper: 0.5).
+    /// - Parameters:
+    ///   - gmf: a trained GMF model.
+    ///   - mlp: a trained MLP over the same users and items.
+    ///   - alpha: the trade-off between the two pre-trained models (paper: 0.5).
+    /// - Throws: `NeuralCFError.invalidArchitecture` when the two do not fit together.
     public init(pretrainedGMF gmf: NeuralCF, mlp: NeuralCF, alpha: Float = 0.5) throws {
         guard gmf.architecture.kind == .gmf, mlp.architecture.kind == .mlp,
               gmf.userCount == mlp.userCount, gmf.itemCount == mlp.itemCount
@@ -206,9 +222,13 @@ public struct NeuralCF: Recommender {
 
 /// What can go wrong building, training, reading or writing an NCF model.
 public enum NeuralCFError: Error, CustomStringConvertible, Equatable {
+    /// A width, layer list or size out of range, in words.
     case invalidArchitecture(String)
+    /// A training or fold-in setting out of range, in words.
     case invalidSetting(String)
+    /// A weight array of the wrong length for the architecture.
     case sizeMismatch(section: String, expected: Int, found: Int)
+    /// A model file that cannot be read as an NCF model.
     case badFile(path: String, reason: String)
 
     public var description: String {

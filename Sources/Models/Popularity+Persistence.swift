@@ -52,6 +52,7 @@ extension Popularity {
 
 /// A model file whose sections do not fit together.
 public enum ModelFileError: Error, CustomStringConvertible, Equatable {
+    /// Sections disagree (counts and ids of different lengths, negative counts, …), in words.
     case mismatch(path: String, reason: String)
 
     public var description: String {

@@ -3,8 +3,11 @@ import LinearAlgebra
 
 /// One recommended item: its dense index and its score (higher is better).
 public struct ScoredItem: Sendable, Equatable {
+    /// The dense item index.
     public let item: Int
+    /// The model's score (higher is better; its scale depends on the model).
     public let score: Float
+    /// An item with its score.
     public init(item: Int, score: Float) { self.item = item; self.score = score }
 }
 

@@ -11,7 +11,10 @@ public protocol CandidateRetriever: Sendable {
     var dimension: Int { get }
     /// Up to `count` items (dense indices) with their inner product with `query`, largest first.
     /// - Parameters:
+    ///   - query: a vector of ``dimension`` floats (a user's factors or a folded-in newcomer).
+    ///   - count: the most candidates wanted; fewer come back when fewer items are left.
     ///   - excluding: dense item indices that may not be returned (the user's seen movies).
+    /// - Returns: the candidates, highest inner product first.
     func candidates(for query: [Float], count: Int, excluding: [Int]) -> [ScoredCandidate]
     /// Checks that this stage can serve a pipeline (called when the pipeline is made).
     /// - Throws: `RetrievalError` naming what does not fit.
@@ -25,7 +28,11 @@ extension CandidateRetriever {
 
 /// A candidate item and its inner product with the query.
 public struct ScoredCandidate: Sendable, Equatable {
+    /// The dense item index.
     public let item: Int
+    /// The inner product of the item's vector with the query (approximate stages report the exact
+    /// inner product of the vectors they return).
     public let score: Float
+    /// A candidate with its score.
     public init(item: Int, score: Float) { self.item = item; self.score = score }
 }

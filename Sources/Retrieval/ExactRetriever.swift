@@ -3,14 +3,19 @@ import LinearAlgebra
 /// Exact maximum-inner-product candidates: one BLAS matrix-vector product over every item vector, then
 /// a bounded heap. The reference the approximate stage is measured against.
 public struct ExactRetriever: CandidateRetriever {
+    /// `exact`.
     public let name = "exact"
+    /// The length of the item vectors.
     public let dimension: Int
     /// Row-major `itemCount` × `dimension`.
     private let itemVectors: [Float]
     private let itemCount: Int
 
+    /// A scan over a copy of `itemVectors`.
     /// - Parameters:
     ///   - itemVectors: row-major item vectors, `dimension` floats per item, row r = dense item r.
+    ///   - dimension: floats per item, > 0.
+    /// - Precondition: `itemVectors.count` is a multiple of `dimension`.
     public init(itemVectors: [Float], dimension: Int) {
         precondition(dimension > 0 && itemVectors.count % dimension == 0, "item vectors are not a whole number of rows")
         self.itemVectors = itemVectors
@@ -18,6 +23,8 @@ public struct ExactRetriever: CandidateRetriever {
         itemCount = itemVectors.count / dimension
     }
 
+    /// The `count` unseen items of largest inner product with `query`, exactly.
+    /// - Precondition: `query.count == dimension`.
     /// - Complexity: O(items · dimension) (one `sgemv`) + O(items · log count).
     public func candidates(for query: [Float], count: Int, excluding: [Int]) -> [ScoredCandidate] {
         precondition(query.count == dimension, "query has \(query.count) values, items have \(dimension)")

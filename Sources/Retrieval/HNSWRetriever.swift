@@ -10,12 +10,15 @@ import VectorSearch
 /// `build(itemVectors:…)`) or the dataset's movie ids (`itemIds` = the model's item IdMap, e.g. an index
 /// written by `marquee build-index --model`); ids are translated at this boundary only.
 public struct HNSWRetriever: CandidateRetriever {
+    /// `hnsw`.
     public let name = "hnsw"
+    /// The inner-product graph searched.
     public let index: HNSWIndex
     /// Search width (at least `count` is used).
     public let ef: Int
     private let itemIds: IdMap?
 
+    /// A first stage over an existing index (checked against the model when the pipeline is made).
     /// - Parameters:
     ///   - index: an inner-product index over the item vectors.
     ///   - ef: search width.
@@ -48,8 +51,13 @@ public struct HNSWRetriever: CandidateRetriever {
     /// The same index searched with another width.
     public func with(ef: Int) -> HNSWRetriever { HNSWRetriever(index: index, ef: ef, itemIds: itemIds) }
 
+    /// The length of the indexed vectors.
     public var dimension: Int { index.dimension }
 
+    /// Up to `count` unseen items from one HNSW search of width `max(ef, count)`, seen items filtered
+    /// inside the walk; ids the item map does not know are dropped.
+    /// - Precondition: `query.count == dimension`.
+    /// - Complexity: roughly O(ef · m · log n) distance evaluations for `n` indexed items, not O(n).
     public func candidates(for query: [Float], count: Int, excluding: [Int]) -> [ScoredCandidate] {
         guard count > 0 else { return [] }
         let excluded: [Int] = itemIds.map { map in excluding.map { Int(map.externalId(of: $0)) } } ?? excluding

@@ -25,7 +25,15 @@ public struct RecommendationPipeline: Sendable {
     /// Positives per user.
     private let positiveCounts: [Int]
 
+    /// A pipeline over a model, a first stage and the interactions the model was trained on.
+    /// - Parameters:
+    ///   - model: the vectors searched and the models behind them (fold-in, explanations, re-ranking).
+    ///   - retriever: the first stage; it must search vectors of `model.factors` floats.
+    ///   - training: the model's training interactions (seen items, positives, the popularity fill).
+    ///   - popularity: positives per item; counted from `training` when nil.
+    ///   - options: candidates, search width, re-ranker, cold-start rule, explanations.
     /// - Throws: `RetrievalError` when the model, index and data do not fit together or an option is invalid.
+    /// - Complexity: O(ratings + items · log items) to count positives and rank items by popularity.
     public init(model: RetrievalModel, retriever: any CandidateRetriever, training: Interactions,
                 popularity: Popularity? = nil, options: RetrievalOptions = RetrievalOptions()) throws {
         guard model.itemCount == training.itemCount else {
@@ -77,6 +85,10 @@ public struct RecommendationPipeline: Sendable {
     }
 
     /// The top `k` items for dense training user `user`, never one the user rated in training.
+    ///
+    /// A user with fewer than `options.minInteractions` positives gets the popularity fill alone. Otherwise
+    /// `max(options.candidates, k)` candidates are retrieved, re-ranked with `options.scorer`, cut to `k`,
+    /// explained (ALS) and topped up with popular unseen items when fewer than `k` remain.
     /// - Throws: `RetrievalError.unknownUser`.
     public func recommend(user: Int, k: Int) throws -> [Recommendation] {
         guard user >= 0 && user < training.userCount && user < model.userCount else {

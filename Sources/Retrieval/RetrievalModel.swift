@@ -11,7 +11,9 @@ public struct RetrievalModel: Sendable {
     public let name: String
     /// Vector length.
     public let factors: Int
+    /// The number of users (rows of ``userVectors``).
     public let userCount: Int
+    /// The number of items (rows of ``itemVectors``).
     public let itemCount: Int
     /// Row-major `userCount` × `factors`.
     public let userVectors: [Float]
@@ -22,7 +24,7 @@ public struct RetrievalModel: Sendable {
     /// The NCF model, when the vectors are its retrieval vectors (the `neumf` re-ranker).
     public let neuralCF: NeuralCF?
 
-    /// ALS factors.
+    /// The ALS factors, searched as they are (the inner product is the ALS score).
     public init(als: ALS) {
         name = als.name
         factors = als.factors

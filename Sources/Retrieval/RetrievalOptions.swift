@@ -34,6 +34,7 @@ public struct RetrievalOptions: Sendable, Equatable {
     /// How many liked movies explain each ALS recommendation (0: no explanations).
     public var explain: Int
 
+    /// The defaults match `config.yaml`'s `retrieval:` section; the pipeline range-checks the values.
     public init(candidates: Int = 100, ef: Int = 100, scorer: RerankScorer = .dot, popularityWeight: Float = 0.1,
                 minInteractions: Int = 1, explain: Int = 3) {
         self.candidates = candidates
@@ -56,6 +57,7 @@ public struct Recommendation: Sendable, Equatable {
     /// Dense indices of the liked items that contributed most to it (ALS only; largest first).
     public let because: [Int]
 
+    /// A recommendation (`because` empty unless ALS explains it).
     public init(item: Int, score: Float, source: RecommendationSource, because: [Int] = []) {
         self.item = item
         self.score = score
@@ -66,16 +68,24 @@ public struct Recommendation: Sendable, Equatable {
 
 /// What can go wrong in the retrieval pipeline.
 public enum RetrievalError: Error, CustomStringConvertible, Equatable {
+    /// A dense user index outside the users the model and the training data share.
     case unknownUser(Int, userCount: Int)
+    /// A dense item index outside `0..<itemCount`.
     case itemOutOfRange(Int, itemCount: Int)
+    /// The model was trained on a different item set (count or ids) than the interactions given.
     case mismatchedItems(model: String, modelItems: Int, dataItems: Int)
+    /// The first stage searches vectors of another length than the model's factors.
     case mismatchedIndex(indexDimension: Int, factors: Int)
     /// The index's ids are row numbers of an embedding file, not the dataset's movie ids.
     case rowNumberIDs
+    /// The model cannot fold in a newcomer (popularity, MLP).
     case foldInUnsupported(model: String)
+    /// The re-ranker asked for needs a model the pipeline lacks (`neumf` without a NeuMF model).
     case rerankerUnavailable(RerankScorer)
+    /// An option is out of range; the text names the `retrieval:` key and the value.
     case badOption(String)
 
+    /// A sentence naming what is wrong and how to fix it.
     public var description: String {
         switch self {
         case let .unknownUser(user, count): return "user index \(user) is not one of the model's \(count) users"

@@ -2,17 +2,28 @@ import Foundation
 
 /// Errors raised when reading or writing Marquee artefact files.
 public enum ArtifactError: Error, CustomStringConvertible, Equatable {
+    /// The file could not be opened or mapped (`reason` is the system's message).
     case cannotOpen(path: String, reason: String)
+    /// The file does not start with Marquee's magic number.
     case notAnArtifact(path: String)
+    /// The file's format version is not the one this build reads.
     case unsupportedVersion(path: String, found: UInt32, supported: UInt32)
+    /// The file holds another kind of artefact (a model where an index was expected, say).
     case wrongKind(path: String, expected: String, found: String)
+    /// The file is shorter than its header says.
     case truncated(path: String, expectedBytes: Int, actualBytes: Int)
+    /// A section (or the table) fails its checksum, type or alignment check.
     case corrupted(path: String, section: String)
+    /// A section the reader needs is absent.
     case missingSection(path: String, name: String)
+    /// A section holds another element type than the reader asked for.
     case wrongElementType(path: String, section: String, expected: String, found: String)
+    /// The `meta` JSON does not decode.
     case badMetadata(path: String, reason: String)
+    /// Writing, flushing or renaming the file failed (nothing is left half-written).
     case writeFailed(path: String, reason: String)
 
+    /// `path: what is wrong`, with what to do when there is something to do.
     public var description: String {
         switch self {
         case let .cannotOpen(path, reason): return "\(path): cannot open (\(reason))"
@@ -34,8 +45,22 @@ public enum ArtifactError: Error, CustomStringConvertible, Equatable {
 
 /// The element types a section may hold.
 public enum ElementType: UInt32, Sendable, CustomStringConvertible {
-    case uint8 = 1, int32 = 2, int64 = 3, float32 = 4, float64 = 5, uint32 = 6, uint64 = 7
+    /// Bytes (`UInt8`).
+    case uint8 = 1
+    /// 32-bit signed integers.
+    case int32 = 2
+    /// 64-bit signed integers (also Swift's `Int`).
+    case int64 = 3
+    /// 32-bit floats.
+    case float32 = 4
+    /// 64-bit floats.
+    case float64 = 5
+    /// 32-bit unsigned integers.
+    case uint32 = 6
+    /// 64-bit unsigned integers.
+    case uint64 = 7
 
+    /// Bytes per element.
     public var size: Int {
         switch self {
         case .uint8: return 1
@@ -44,6 +69,7 @@ public enum ElementType: UInt32, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The Swift type's name (`Float`, `Int32`, …), for error messages.
     public var description: String {
         switch self {
         case .uint8: return "UInt8"
@@ -58,15 +84,50 @@ public enum ElementType: UInt32, Sendable, CustomStringConvertible {
 }
 
 /// A plain value type that can be stored in an artefact section.
-public protocol ArtifactElement: BitwiseCopyable { static var elementType: ElementType { get } }
-extension UInt8: ArtifactElement { public static var elementType: ElementType { .uint8 } }
-extension Int32: ArtifactElement { public static var elementType: ElementType { .int32 } }
-extension Int64: ArtifactElement { public static var elementType: ElementType { .int64 } }
-extension Int: ArtifactElement { public static var elementType: ElementType { .int64 } }
-extension Float: ArtifactElement { public static var elementType: ElementType { .float32 } }
-extension Double: ArtifactElement { public static var elementType: ElementType { .float64 } }
-extension UInt32: ArtifactElement { public static var elementType: ElementType { .uint32 } }
-extension UInt64: ArtifactElement { public static var elementType: ElementType { .uint64 } }
+public protocol ArtifactElement: BitwiseCopyable {
+    /// The type tag written in the section table for sections of this type.
+    static var elementType: ElementType { get }
+}
+/// Bytes are stored as `uint8` sections.
+extension UInt8: ArtifactElement {
+    /// `.uint8`.
+    public static var elementType: ElementType { .uint8 }
+}
+/// 32-bit integers are stored as `int32` sections.
+extension Int32: ArtifactElement {
+    /// `.int32`.
+    public static var elementType: ElementType { .int32 }
+}
+/// 64-bit integers are stored as `int64` sections.
+extension Int64: ArtifactElement {
+    /// `.int64`.
+    public static var elementType: ElementType { .int64 }
+}
+/// `Int` is stored as 64 bits (`int64` sections), so files are the same on every 64-bit platform.
+extension Int: ArtifactElement {
+    /// `.int64`.
+    public static var elementType: ElementType { .int64 }
+}
+/// Floats are stored as `float32` sections.
+extension Float: ArtifactElement {
+    /// `.float32`.
+    public static var elementType: ElementType { .float32 }
+}
+/// Doubles are stored as `float64` sections.
+extension Double: ArtifactElement {
+    /// `.float64`.
+    public static var elementType: ElementType { .float64 }
+}
+/// Unsigned 32-bit integers are stored as `uint32` sections.
+extension UInt32: ArtifactElement {
+    /// `.uint32`.
+    public static var elementType: ElementType { .uint32 }
+}
+/// Unsigned 64-bit integers are stored as `uint64` sections.
+extension UInt64: ArtifactElement {
+    /// `.uint64`.
+    public static var elementType: ElementType { .uint64 }
+}
 
 /// The layout shared by every file Marquee writes (dataset caches, models, embedding stores, indexes).
 ///
@@ -80,17 +141,24 @@ extension UInt64: ArtifactElement { public static var elementType: ElementType {
 /// A section named `meta` holds JSON metadata (shapes, settings, metric). Writes go to a temporary file
 /// in the target's folder, are flushed, then renamed over the target.
 public enum ArtifactFormat {
+    /// The first 8 bytes of every artefact: `MARQUEE` and 0x1A.
     public static let magic: [UInt8] = Array("MARQUEE".utf8) + [0x1A]
+    /// The container format version this build writes and reads.
     public static let version: UInt32 = 2
+    /// Bytes of the header.
     public static let headerSize = 64
+    /// Bytes of one section-table entry.
     public static let entrySize = 64
+    /// Every section starts at a multiple of this many bytes (so mapped sections are SIMD-aligned).
     public static let alignment = 64
 }
 
 /// Builds an artefact in memory-light fashion and writes it atomically.
 public struct ArtifactWriter {
     private struct Section { var name: String; var type: ElementType; var bytes: Data }
+    /// What the file holds (`dataset`, `als`, `hnsw`, …), checked by readers.
     public let kind: String
+    /// The version of that kind's own layout.
     public let kindVersion: UInt32
     private var sections: [Section] = []
 
@@ -235,15 +303,27 @@ public enum AtomicFile {
 ///
 /// Section buffers stay valid as long as the reader is alive.
 public final class ArtifactReader: @unchecked Sendable {
+    /// One entry of the section table.
     public struct SectionInfo: Sendable {
-        public let name: String; public let type: ElementType; public let offset: Int; public let byteCount: Int
+        /// The section's name (at most 32 bytes).
+        public let name: String
+        /// The element type of its values.
+        public let type: ElementType
+        /// Its offset from the start of the file, in bytes (a multiple of ``ArtifactFormat/alignment``).
+        public let offset: Int
+        /// Its length, in bytes.
+        public let byteCount: Int
         /// The checksum recorded for the section's bytes.
         public var checksum: UInt64 = 0
     }
 
+    /// The file's path, as given (used in every error).
     public let path: String
+    /// What the file holds (`dataset`, `als`, `hnsw`, …).
     public let kind: String
+    /// The version of that kind's layout, for readers that understand several.
     public let kindVersion: UInt32
+    /// The section table, by name.
     public let sections: [String: SectionInfo]
     /// A checksum of the whole payload: the recorded checksum of the section table, which holds every
     /// section's checksum, so it changes with any section's content. Known without reading the payload.
@@ -255,6 +335,7 @@ public final class ArtifactReader: @unchecked Sendable {
 
     /// Opens and verifies `url`.
     /// - Parameters:
+    ///   - url: the file.
     ///   - expectedKind: refuse a file of another kind.
     ///   - verifyChecksums: check every section's checksum (default on; O(file size)).
     /// - Throws: `ArtifactError` naming what is wrong.

@@ -20,10 +20,14 @@ public struct Provenance: Codable, Sendable, Equatable {
         public var fingerprint: String
         /// A rating at or above this is a positive.
         public var threshold: Float
+        /// Users in the data.
         public var users: Int
+        /// Items (movies) in the data.
         public var items: Int
+        /// Ratings at or above `threshold`.
         public var positives: Int
 
+        /// A stamp of the data (its counts and fingerprint, as `Interactions` reports them).
         public init(name: String, fingerprint: String, threshold: Float, users: Int, items: Int, positives: Int) {
             self.name = name
             self.fingerprint = fingerprint
@@ -43,6 +47,7 @@ public struct Provenance: Codable, Sendable, Equatable {
         /// `ArtifactReader.contentChecksum` of the file, as 16 hex digits.
         public var checksum: String
 
+        /// The source artefact, by file name, kind and checksum.
         public init(file: String, kind: String, checksum: String) {
             self.file = file
             self.kind = kind
@@ -54,9 +59,11 @@ public struct Provenance: Codable, Sendable, Equatable {
     public var marqueeVersion: String
     /// When it was written, ISO 8601 in UTC.
     public var createdAt: String
+    /// The data it was made from (nil for an artefact not made from a dataset, e.g. imported vectors).
     public var dataset: DatasetStamp?
     /// The settings it was made with, by name (`factors` → `32`).
     public var settings: [String: String]
+    /// The artefact it was built from (an index's model), nil when none.
     public var source: Source?
     /// Anything else a person should know (`imported from user_factors.npy, item_factors.npy`).
     public var note: String?

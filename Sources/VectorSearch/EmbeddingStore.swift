@@ -20,6 +20,7 @@ public struct EmbeddingStore: Sendable {
 
     private var matrices: [String: EmbeddingMatrix] = [:]
 
+    /// An empty store (add matrices, then save).
     public init() {}
 
     /// Names of the stored matrices, sorted.
@@ -119,6 +120,7 @@ public struct EmbeddingStore: Sendable {
     /// Reads row ids from a `.npy` file of int32 or int64: a 1-D array (or one column) with one distinct
     /// id per row.
     /// - Parameters:
+    ///   - url: the `.npy` file of ids.
     ///   - rows: how many ids there must be (the rows of the vectors they name).
     ///   - vectorsPath: the vectors' file, for the error messages.
     /// - Throws: `VectorFileError.unsupported` for another dtype (e.g. floats) or shape,
@@ -171,6 +173,7 @@ public struct EmbeddingMatrix: @unchecked Sendable {
 
     /// A matrix that owns its values.
     /// - Parameters:
+    ///   - values: the row-major vectors, one row per id.
     ///   - ids: the id of each row (default: row numbers).
     ///   - idSource: where the ids came from (default: `.rows` without ids, `.unknown` with them).
     public init(values: Matrix<Float>, ids: [Int]? = nil, idSource: IDSource? = nil) {

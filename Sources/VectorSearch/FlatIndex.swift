@@ -72,6 +72,8 @@ public final class FlatIndex: @unchecked Sendable {
 
     /// The exact `k` nearest vectors to every row of `queries`.
     /// - Parameters:
+    ///   - queries: one query per row, `dimension` columns.
+    ///   - k: neighbours per query (fewer when the index holds fewer vectors).
     ///   - threads: workers over blocks of queries (BLAS itself runs single-threaded inside).
     /// - Returns: one list per query, nearest first; ties broken by the smaller row.
     /// - Throws: `VectorIndexError.dimensionMismatch` when the rows do not have `dimension` values.

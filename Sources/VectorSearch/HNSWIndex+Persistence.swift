@@ -53,7 +53,9 @@ extension HNSWIndex {
 
     /// Loads a saved index. The level-0 block (vectors and links, nearly all of the file) is used in
     /// place from the memory-mapped file; it is copied only if the index is later changed.
-    /// - Parameter verifyChecksums: check every section's checksum (default; O(file size)).
+    /// - Parameters:
+    ///   - url: the index file (`.hnsw`).
+    ///   - verifyChecksums: check every section's checksum (default; O(file size)).
     /// - Throws: `ArtifactError` for a missing, truncated, altered, wrong-kind or wrong-version file;
     ///   `VectorIndexError.badFile` when the sections disagree with the metadata.
     public static func load(from url: URL, verifyChecksums: Bool = true) throws -> HNSWIndex {

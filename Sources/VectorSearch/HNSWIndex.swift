@@ -46,6 +46,7 @@ public final class HNSWIndex: @unchecked Sendable {
         /// better recall at equal speed on ALS vectors (BENCHMARKS.md, "Vector search (HNSW)").
         public var mipsStrategy: MIPSStrategy
 
+        /// hnswlib's defaults for `m` and `efConstruction` (16, 200), seed 42, the `graph` MIPS strategy.
         public init(m: Int = 16, efConstruction: Int = 200, seed: UInt64 = 42, mipsStrategy: MIPSStrategy = .graph) {
             self.m = m
             self.efConstruction = efConstruction
@@ -118,15 +119,16 @@ public final class HNSWIndex: @unchecked Sendable {
     /// Keeps a memory-mapped file alive while `level0` points into it.
     var backing: ArtifactReader?
 
-    /// An empty index.
-    /// - Parameters:
-    ///   - dimension: length of every vector.
-    ///   - metric: `.l2`, `.innerProduct` or `.cosine`.
-    ///   - parameters: `m`, `efConstruction`, seed, MIPS strategy.
-    ///   - capacity: vectors to reserve room for (grows as needed).
     /// The largest vector dimension an index takes (a node's slot must stay addressable).
     public static let maximumDimension = 1 << 16
 
+    /// An empty index.
+    /// - Parameters:
+    ///   - dimension: length of every vector, in 1...``maximumDimension``.
+    ///   - metric: `.l2`, `.innerProduct` or `.cosine`.
+    ///   - parameters: `m` (2...200), `efConstruction`, seed, MIPS strategy.
+    ///   - capacity: vectors to reserve room for (grows as needed).
+    /// - Precondition: `dimension` and `parameters.m` are in range (the CLI and config check them first).
     public init(dimension: Int, metric: Metric, parameters: Parameters = Parameters(), capacity: Int = 1024) {
         precondition(dimension > 0 && dimension <= HNSWIndex.maximumDimension, "dimension must be in 1...\(HNSWIndex.maximumDimension)")
         precondition(parameters.m >= 2 && parameters.m <= 200, "m must be in 2...200")

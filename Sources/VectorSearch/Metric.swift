@@ -8,8 +8,11 @@ import Support
 /// - `cosine`: 1 − a·b over unit vectors. Vectors are normalised when inserted and queries when asked;
 ///   a zero vector has no direction, so indexes refuse it (and report its id) instead of storing it.
 public enum Metric: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+    /// Squared Euclidean distance ‖a − b‖².
     case l2
+    /// 1 − a·b, for maximum inner product search.
     case innerProduct = "ip"
+    /// 1 − cos(a, b), computed as 1 − a·b over normalised vectors.
     case cosine
 
     /// Parses "l2", "ip" / "inner_product" / "dot", "cosine" / "cos".
@@ -72,6 +75,7 @@ public struct Neighbor: Sendable, Equatable, Hashable, Codable {
     /// Distance to the query under the index's metric (smaller is closer).
     public let distance: Float
 
+    /// A neighbour with its distance.
     public init(id: Int, distance: Float) {
         self.id = id
         self.distance = distance
@@ -80,14 +84,23 @@ public struct Neighbor: Sendable, Equatable, Hashable, Codable {
 
 /// Errors of the vector indexes and the embedding store.
 public enum VectorIndexError: Error, CustomStringConvertible, Equatable {
+    /// A vector or query of another length than the index's dimension.
     case dimensionMismatch(expected: Int, found: Int)
+    /// An id added twice.
     case duplicateID(Int)
+    /// An id the index never held.
     case unknownID(Int)
+    /// An id that was removed (searches skip it; it cannot be removed again).
     case removedID(Int)
+    /// A vector holding NaN or ±infinity.
     case nonFiniteVector(id: Int)
+    /// An all-zero vector under cosine, which has no direction.
     case zeroVector(id: Int)
+    /// A construction or search setting out of range (`m`, `ef`, `k`, …), by name.
     case badParameter(name: String, reason: String)
+    /// A saved index or embedding store whose contents disagree with its metadata.
     case badFile(path: String, reason: String)
+    /// An embedding store without the matrix asked for.
     case missingMatrix(path: String, name: String)
 
     public var description: String {

@@ -3,8 +3,11 @@ import Support
 
 /// Errors reading vector files (`.npy`, `.fvecs`, `.ivecs`).
 public enum VectorFileError: Error, CustomStringConvertible, Equatable {
+    /// The file could not be opened or read.
     case cannotRead(path: String, reason: String)
+    /// The bytes do not follow the format (bad magic, header, or a size that is not whole rows).
     case malformed(path: String, reason: String)
+    /// A valid file Marquee does not read (another dtype, byte order, Fortran order, or shape).
     case unsupported(path: String, reason: String)
 
     public var description: String {
@@ -18,10 +21,15 @@ public enum VectorFileError: Error, CustomStringConvertible, Equatable {
 
 /// A row-major matrix of `rows` × `columns` values, as read from or written to a vector file.
 public struct Matrix<Element: Sendable & Equatable>: Sendable, Equatable {
+    /// The number of rows (vectors).
     public var rows: Int
+    /// The number of columns (the dimension).
     public var columns: Int
+    /// `rows × columns` values, row after row.
     public var values: [Element]
 
+    /// A matrix over `values`.
+    /// - Precondition: `values.count == rows * columns`.
     public init(rows: Int, columns: Int, values: [Element]) {
         precondition(values.count == rows * columns, "matrix has \(values.count) values, expected \(rows)×\(columns)")
         self.rows = rows

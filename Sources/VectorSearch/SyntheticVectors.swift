@@ -26,11 +26,14 @@ public struct SyntheticVectors: Sendable {
     public var clusters: Int
     /// Neighbours per query in the ground truth.
     public var k: Int
+    /// The seed every random choice derives from (same seed and sizes: same files).
     public var seed: UInt64
 
     /// Rows per generation chunk (fixed, so the output does not depend on the thread count).
     static let rowsPerChunk = 4096
 
+    /// A generator of `count` base vectors and `queries` queries of `dimension` floats drawn from
+    /// `clusters` Gaussian components, with the exact `k` nearest neighbours (squared L2) of each query.
     public init(count: Int, dimension: Int, queries: Int, clusters: Int = 100, k: Int = 100, seed: UInt64 = 42) {
         self.count = count
         self.dimension = dimension
@@ -95,13 +98,21 @@ public struct SyntheticVectors: Sendable {
 
 /// What `SyntheticVectors.write` produced.
 public struct SyntheticVectorsSummary: Sendable, Equatable, Codable {
+    /// Base vectors written.
     public var count: Int
+    /// Floats per vector.
     public var dimension: Int
+    /// Query vectors written.
     public var queries: Int
+    /// Mixture components.
     public var clusters: Int
+    /// Ground-truth neighbours per query.
     public var k: Int
+    /// Wall time of generating the vectors, in seconds.
     public var generateSeconds = 0.0
+    /// Wall time of the exact ground truth, in seconds.
     public var groundTruthSeconds = 0.0
+    /// Wall time of writing the files, in seconds.
     public var writeSeconds = 0.0
 
     enum CodingKeys: String, CodingKey {
@@ -112,7 +123,9 @@ public struct SyntheticVectorsSummary: Sendable, Equatable, Codable {
 
 /// What can go wrong when generating synthetic vectors.
 public enum SyntheticVectorsError: Error, CustomStringConvertible, Equatable {
+    /// A size or setting out of range, in words.
     case invalid(String)
+    /// Writing an output file failed.
     case writeFailed(path: String, reason: String)
 
     public var description: String {
