@@ -13,6 +13,7 @@ public struct ALSTrainingReport: Sendable, Equatable {
     public var loss: [Double] = []
     /// Total wall time of the user half-sweeps and of the item half-sweeps, seconds.
     public var userSeconds: Double = 0
+    /// Total wall time of the item half-sweeps, seconds.
     public var itemSeconds: Double = 0
 
     /// Mean wall time per iteration.
@@ -26,6 +27,8 @@ extension ALS {
     /// re-solves every user with the items fixed, then every item with the users fixed. The same seed and
     /// thread count give bit-identical factors.
     /// - Parameters:
+    ///   - training: the interactions whose positives are learnt.
+    ///   - configuration: the hyperparameters (checked first).
     ///   - threads: workers for the row loops (default every core). Keep OpenBLAS at one thread.
     ///   - computeLoss: compute the training loss after each iteration (costs about a third of an
     ///     iteration), like `implicit`'s `calculate_training_loss`.

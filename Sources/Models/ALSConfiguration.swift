@@ -27,13 +27,21 @@ public struct ALSConfiguration: Sendable, Equatable, Codable {
         case rating
     }
 
+    /// Length of each user and item vector (≥ 1).
     public var factors: Int
+    /// λ, the weight of the L2 penalty on every vector (≥ 0).
     public var regularization: Float
+    /// α, the confidence slope: a positive with value r has confidence 1 + α·r (≥ 0).
     public var alpha: Float
+    /// Full sweeps over users then items (≥ 1).
     public var iterations: Int
+    /// How each row's least-squares problem is solved.
     public var solver: Solver
+    /// Conjugate-gradient steps per row and half-sweep (≥ 1; used by `.conjugateGradient`).
     public var cgSteps: Int
+    /// What the r of a positive's confidence is.
     public var confidence: Confidence
+    /// Seed of the random initialisation.
     public var seed: UInt64
 
     /// Marquee's defaults, tuned on a validation slice of ml-latest-small's training part

@@ -1,5 +1,6 @@
 /// What can go wrong when training, using or loading an ALS model.
 public enum ALSError: Error, CustomStringConvertible, Equatable {
+    /// A setting out of its range (the field and why).
     case invalidConfiguration(field: String, reason: String)
     /// A dense item index outside the model.
     case itemOutOfRange(item: Int, itemCount: Int)
