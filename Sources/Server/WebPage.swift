@@ -9,6 +9,7 @@ enum WebPage {
     <html lang="en"><head><meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>Marquee</title>
+    <link rel="icon" href="data:,">
     <style>
     :root{--bg:#fafafa;--fg:#1b1b1f;--muted:#5c5f66;--card:#fff;--line:#d9dbe0;--accent:#1f5fbf;--accent-bg:#e6eefb;--err:#a11d2b;--err-bg:#fde8ea;color-scheme:light dark}
     @media (prefers-color-scheme:dark){:root{--bg:#121316;--fg:#e8e9ec;--muted:#a3a7b0;--card:#1c1e23;--line:#353841;--accent:#7fb0ff;--accent-bg:#1d2a40;--err:#ff9aa5;--err-bg:#3a1a1f}}
