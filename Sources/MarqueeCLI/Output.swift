@@ -15,6 +15,11 @@ public func integerList(_ text: String) -> [Int]? {
     return parts.map { $0! }
 }
 
+/// `"als, neumf,,"` → `["als", "neumf"]`: comma-separated names, trimmed, empty parts dropped.
+public func nameList(_ text: String) -> [String] {
+    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
 /// A failure about the input (a file, an id, a value), not the command line: printed as "Error: …"
 /// without the usage text.
 public struct InputError: Error, CustomStringConvertible {

@@ -97,7 +97,7 @@ struct Evaluate: ParsableCommand {
         config.set(\.data.threshold, threshold, flag: "--threshold")
         if skipBadLines { config.set(\.data.skipBadLines, true, flag: "--skip-bad-lines") }
         if let models {
-            let names = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let names = nameList(models)
             config.set(\.evaluation.models, try names.map(ModelKind.named), flag: "--models")
         }
         try retrievalOptions.apply(to: &config)

@@ -46,7 +46,7 @@ struct ReportCommand: ParsableCommand {
     func settings() throws -> MarqueeConfig {
         var config = try common.loadConfig()
         if let models {
-            let names = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let names = nameList(models)
             config.set(\.report.models, try names.map(ModelKind.named), flag: "--models")
         }
         config.set(\.report.maxK, maxK, flag: "--max-k")

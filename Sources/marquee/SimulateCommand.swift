@@ -53,7 +53,7 @@ struct SimulateCommand: ParsableCommand {
     func settings() throws -> MarqueeConfig {
         var config = try common.loadConfig()
         if let policies {
-            let names = policies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let names = nameList(policies)
             guard !names.isEmpty else { throw ValidationError("--policies must name at least one policy") }
             config.set(\.simulation.policies, names, flag: "--policies")
         }
